@@ -1,0 +1,167 @@
+"""The `diplobrief` command line. The offline commands import no discord.
+
+Exit status: 0 success, 1 nothing found, 2 bad usage or an unusable corpus, each with a
+one-line error on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
+
+from bot import render
+from bot.settings import DEFAULT_CORPUS_DIR, Settings
+from retrieval.corpus import CorpusError
+from retrieval.library import Library
+
+EXIT_OK = 0
+EXIT_NOT_FOUND = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad usage: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every `diplobrief` command."""
+    parser = _Parser(prog="diplobrief", description="Cited briefings on diplomacy and security.")
+    parser.add_argument("--corpus", type=Path, help="corpus folder (default: CORPUS_DIR)")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    for name, helptext, argument in (
+        ("brief", "a cited briefing on a topic", "topic"),
+        ("ask", "answer a question from the corpus, cited", "question"),
+    ):
+        command = commands.add_parser(name, help=helptext)
+        command.add_argument(argument, nargs="+")
+        command.add_argument("--json", action="store_true", help="print JSON")
+        command.add_argument("--more", type=int, default=0, metavar="N", help="skip N excerpts")
+
+    search = commands.add_parser("search", help="rank sections for a query")
+    search.add_argument("query", nargs="+")
+    search.add_argument("--top", type=int, default=5, metavar="K")
+    search.add_argument("--json", action="store_true")
+
+    sources = commands.add_parser("sources", help="the articles and their sections")
+    sources.add_argument("--json", action="store_true")
+
+    evaluate = commands.add_parser("eval", help="measure search against a qrels file")
+    evaluate.add_argument("qrels", type=Path)
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--baseline", action="store_true", help="show plain BM25 beside ours")
+
+    commands.add_parser("run", help="start the Discord bot")
+    commands.add_parser("sync", help="sync slash commands globally and exit")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        settings = Settings()
+        if args.command in {"run", "sync"}:
+            from bot.client import run_bot  # imported here: only the bot needs discord
+
+            return run_bot(settings, sync_only=args.command == "sync")
+        library = load_library(args.corpus or settings.corpus_dir)
+        for skipped in library.skipped:
+            print(f"diplobrief: warning: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+        return _COMMANDS[args.command](library, args)
+    except UsageError as error:
+        return _fail(str(error))
+    except ValidationError as error:
+        first = error.errors()[0]
+        setting = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        return _fail(f"setting {setting} is invalid: {first['msg']}")
+    except CorpusError as error:
+        return _fail(str(error))
+
+
+def load_library(directory: Path) -> Library:
+    """Load a corpus folder, naming the bundled one as such."""
+    bundled = directory.resolve() == DEFAULT_CORPUS_DIR.resolve()
+    return Library.load(directory, name="the bundled corpus" if bundled else directory.name)
+
+
+def _fail(message: str) -> int:
+    print(f"diplobrief: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _query_text(parts: list[str]) -> str:
+    text = " ".join(parts).strip()
+    if not text:
+        raise UsageError("the query is empty")
+    return text
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _brief(library: Library, args: argparse.Namespace) -> int:
+    from retrieval.briefing import build_briefing
+
+    question = args.command == "ask"
+    text = _query_text(args.question if question else args.topic)
+    if args.more < 0:
+        raise UsageError("--more must be 0 or more")
+    briefing = build_briefing(library, text, offset=args.more)
+    if args.json:
+        _print_json(render.briefing_json(library, briefing))
+    else:
+        bold = render.ANSI_BOLD if sys.stdout.isatty() else render.MARKDOWN_BOLD
+        print(render.briefing_text(briefing, question=question, bold=bold))
+    return EXIT_OK if briefing.found else EXIT_NOT_FOUND
+
+
+def _search(library: Library, args: argparse.Namespace) -> int:
+    if args.top < 1:
+        raise UsageError("--top must be at least 1")
+    result = library.search(_query_text(args.query), top_k=args.top)
+    if args.json:
+        _print_json(render.search_json(library, result))
+    else:
+        print(render.search_text(library, result))
+    return EXIT_OK if result.hits else EXIT_NOT_FOUND
+
+
+def _sources(library: Library, args: argparse.Namespace) -> int:
+    if args.json:
+        _print_json(render.sources_json(library))
+    else:
+        print(render.sources_text(library))
+    return EXIT_OK
+
+
+def _eval(library: Library, args: argparse.Namespace) -> int:
+    from bot.report import eval_report
+
+    if not args.qrels.is_file():
+        raise UsageError(f"{args.qrels}: qrels file not found")
+    data, text = eval_report(library, args.qrels, baseline=args.baseline)
+    if args.json:
+        _print_json(data)
+    else:
+        print(text)
+    return EXIT_OK
+
+
+_COMMANDS = {"brief": _brief, "ask": _brief, "search": _search, "sources": _sources, "eval": _eval}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,151 @@
+"""Terminal text and JSON for briefings and search results (pure; no Discord)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from retrieval.briefing import Briefing, Excerpt
+from retrieval.library import Library, SearchResult
+
+ANSI_BOLD = ("\x1b[1m", "\x1b[0m")
+MARKDOWN_BOLD = ("**", "**")
+
+Escape = Callable[[str], str]
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def mark_excerpt(
+    excerpt: Excerpt, bold: tuple[str, str] = MARKDOWN_BOLD, escape: Escape = _identity
+) -> str:
+    """The excerpt text with its query words wrapped in ``bold`` markers; the text between
+    them is passed through ``escape`` (Discord's markdown escaping, for instance)."""
+    out: list[str] = []
+    position = 0
+    for start, end in excerpt.highlights:
+        out.append(escape(excerpt.text[position:start]))
+        out.append(f"{bold[0]}{escape(excerpt.text[start:end])}{bold[1]}")
+        position = end
+    out.append(escape(excerpt.text[position:]))
+    return "".join(out)
+
+
+def briefing_title(briefing: Briefing, *, question: bool = False) -> str:
+    """`Briefing: <topic>` for a topic; the question itself for /ask."""
+    text = " ".join(briefing.query.split())
+    return text if question else f"Briefing: {text}"
+
+
+def briefing_text(
+    briefing: Briefing, *, question: bool = False, bold: tuple[str, str] = MARKDOWN_BOLD
+) -> str:
+    """The briefing as terminal text: title, notes, numbered excerpts with citations,
+    sources, caveats and what was searched."""
+    lines = [briefing_title(briefing, question=question), ""]
+    lines.extend(briefing.notes)
+    if briefing.notes:
+        lines.append("")
+    if not briefing.found and briefing.suggestions:
+        lines.append("Try one of these topics instead:")
+        lines.extend(f"  - {topic}" for topic in briefing.suggestions)
+        lines.append("")
+    for number, excerpt in enumerate(briefing.excerpts, start=briefing.offset + 1):
+        lines.append(f"{number}. {mark_excerpt(excerpt, bold)} [{excerpt.citation_no}]")
+    if briefing.sources:
+        lines.extend(["", "Sources"])
+        lines.extend(f"[{s.citation_no}] {s.label}" for s in briefing.sources)
+    for caveat in briefing.caveats:
+        lines.extend(["", f"Caveat (AI-generated source): {caveat}"])
+    lines.extend(["", f"Searched {briefing.sections_searched} sections of {briefing.corpus_name}."])
+    return "\n".join(lines)
+
+
+def briefing_json(library: Library, briefing: Briefing) -> dict[str, Any]:
+    """The stable JSON form of a briefing (see the README)."""
+
+    def located(section_id: str) -> dict[str, str]:
+        section = library.sections[section_id]
+        article = library.article_of(section)
+        return {
+            "section_id": section_id,
+            "article": article.title,
+            "source_file": article.source_file,
+            "heading": section.heading,
+        }
+
+    return {
+        "query": briefing.query,
+        "searched_for": briefing.searched_for,
+        "excerpts": [
+            {"text": e.text, "citation": e.citation_no, **located(e.section_id)}
+            for e in briefing.excerpts
+        ],
+        "sources": [
+            {"citation": s.citation_no, **located(s.section_id), "caveat": s.provenance}
+            for s in briefing.sources
+        ],
+        "notes": list(briefing.notes),
+        "suggestions": list(briefing.suggestions),
+    }
+
+
+def search_json(library: Library, result: SearchResult) -> list[dict[str, Any]]:
+    """The stable JSON form of a search: one object per hit, best first."""
+    rows = []
+    for rank, hit in enumerate(result.hits, start=1):
+        section = library.sections[hit.section_id]
+        article = library.article_of(section)
+        rows.append(
+            {
+                "rank": rank,
+                "section_id": hit.section_id,
+                "article": article.title,
+                "source_file": article.source_file,
+                "heading": section.heading,
+                "score": round(hit.score, 4),
+            }
+        )
+    return rows
+
+
+def search_text(library: Library, result: SearchResult) -> str:
+    """A search result as a terminal table."""
+    if not result.hits:
+        return "No section matches this query."
+    lines = []
+    for row in search_json(library, result):
+        lines.append(f"{row['rank']:>2}. {row['score']:7.3f}  {row['article']} › {row['heading']}")
+    return "\n".join(lines)
+
+
+def sources_text(library: Library) -> str:
+    """The articles of the corpus with their sections."""
+    lines = [
+        f"{len(library.articles)} articles, {len(library.sections)} sections in {library.name}"
+    ]
+    for article in library.articles:
+        lines.extend(
+            ["", f"{article.title}  ({article.source_file}, {len(article.sections)} sections)"]
+        )
+        if article.provenance:
+            lines.append(f"  Caveat: {article.provenance}")
+        lines.extend(f"  - {section.heading}" for section in article.sections)
+    for skipped in library.skipped:
+        lines.append(f"Skipped {skipped.path}: {skipped.reason}")
+    return "\n".join(lines)
+
+
+def sources_json(library: Library) -> list[dict[str, Any]]:
+    """The articles of the corpus with their sections, as JSON."""
+    return [
+        {
+            "article": article.title,
+            "source_file": article.source_file,
+            "caveat": article.provenance,
+            "sections": [{"section_id": s.id, "heading": s.heading} for s in article.sections],
+        }
+        for article in library.articles
+    ]

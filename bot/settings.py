@@ -1,0 +1,36 @@
+"""Settings from the environment and `.env` (pydantic-settings), built once in the CLI
+and passed down; never at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+
+
+class Settings(BaseSettings):
+    """Every setting of diplobrief; `.env.example` lists them with comments."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr | None = None
+    corpus_dir: Path = DEFAULT_CORPUS_DIR
+    dev_guild_id: int | None = None
+    top_k: int = Field(default=5, ge=3, le=5)
+    cooldown_rate: int = Field(default=4, ge=1)
+    cooldown_per: float = Field(default=30.0, gt=0)
+    log_level: str = "INFO"
+    log_queries: bool = False
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: list[int] | None = None
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level

@@ -1,0 +1,1 @@
+"""diplobrief's engine: corpus parsing, tokens, index, search and excerpts (no Discord)."""

@@ -1,0 +1,297 @@
+"""From hits to a briefing: the sentences that best cover the query, quoted exactly,
+without near-duplicates, each cited to its section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retrieval.index import Hit
+from retrieval.library import Library, SearchResult
+from retrieval.query import MAX_QUERY_CHARS, MAX_QUERY_TERMS
+from retrieval.text import bigrams, split_sentences, tokenize, word_terms, words
+
+MIN_EXCERPTS = 3
+MAX_EXCERPTS = 5
+MAX_EXCERPT_CHARS = 300
+# A cut shorter than this loses the point of the sentence; cut at a word instead.
+MIN_CLAUSE_CHARS = 120
+MIN_SENTENCE_CHARS = 40
+MAX_PER_SECTION = 2
+# Sections considered for excerpts; enough for the first page and a few "More" pages.
+CANDIDATE_SECTIONS = 10
+# Two sentences sharing this fraction of their terms say the same thing.
+DUPLICATE_OVERLAP = 0.5
+# How much the section's rank counts against the sentence's own match to the query.
+SECTION_WEIGHT = 0.35
+ELLIPSIS = "…"
+_CLAUSE_BREAKS = (", ", "; ", " — ", " – ", ": ", " (")
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """A sentence quoted exactly from a section (a prefix of it, ending in an ellipsis,
+    when it was too long), with the spans of query words to mark in bold."""
+
+    text: str
+    section_id: str
+    citation_no: int
+    highlights: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def quoted(self) -> str:
+        """The part of the text that is verbatim from the section."""
+        return self.text.removesuffix(ELLIPSIS)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A cited section: `[n] Article title › Section heading`."""
+
+    citation_no: int
+    section_id: str
+    article_title: str
+    heading: str
+    source_file: str
+    provenance: str | None = None
+
+    @property
+    def label(self) -> str:
+        """`Article title › Section heading`."""
+        return f"{self.article_title} › {self.heading}"
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """Everything any renderer needs to show a briefing; renderers never search again."""
+
+    query: str
+    excerpts: tuple[Excerpt, ...]
+    sources: tuple[Source, ...]
+    notes: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    searched_for: str | None = None
+    corpus_name: str = ""
+    sections_searched: int = 0
+    offset: int = 0
+    has_more: bool = False
+
+    @property
+    def found(self) -> bool:
+        """True when the briefing has at least one excerpt."""
+        return bool(self.excerpts)
+
+    @property
+    def caveats(self) -> tuple[str, ...]:
+        """One provenance caveat per cited article that carries one."""
+        seen: dict[str, list[int]] = {}
+        notes: dict[str, str] = {}
+        for source in self.sources:
+            if source.provenance:
+                seen.setdefault(source.article_title, []).append(source.citation_no)
+                notes[source.article_title] = source.provenance
+        return tuple(
+            f"{', '.join(f'[{n}]' for n in numbers)} {title}: “{notes[title]}”"
+            for title, numbers in seen.items()
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    score: float
+    match: float
+    section_rank: int
+    start: int
+    end: int
+    paragraph: str
+    section_id: str
+    terms: frozenset[str]
+
+
+def build_briefing(
+    library: Library,
+    text: str,
+    *,
+    offset: int = 0,
+    count: int = MAX_EXCERPTS,
+) -> Briefing:
+    """Search the library and build the briefing for ``text``. ``offset`` skips the
+    excerpts already shown (the "More" button)."""
+    result = library.search(text, top_k=CANDIDATE_SECTIONS)
+    return briefing_from_result(library, result, offset=offset, count=count)
+
+
+def briefing_from_result(
+    library: Library, result: SearchResult, *, offset: int = 0, count: int = MAX_EXCERPTS
+) -> Briefing:
+    """Pick, cut and cite the excerpts of a search result."""
+    query = result.query
+    notes = list(_query_notes(result))
+    common = {
+        "query": query.original,
+        "corpus_name": library.name,
+        "sections_searched": len(library.sections),
+        "offset": offset,
+        "searched_for": query.searched_for if query.corrections else None,
+    }
+    if not result.hits:
+        return Briefing(
+            excerpts=(),
+            sources=(),
+            notes=tuple(notes),
+            suggestions=library.suggested_topics(),
+            **common,
+        )
+    chosen = select_sentences(library, result, limit=offset + count + 1)
+    page = chosen[offset : offset + count]
+    excerpts: list[Excerpt] = []
+    sources: dict[str, Source] = {}
+    highlight_terms = query.highlight_terms
+    for candidate in page:
+        source = sources.get(candidate.section_id)
+        if source is None:
+            section = library.sections[candidate.section_id]
+            article = library.article_of(section)
+            source = Source(
+                citation_no=len(sources) + 1,
+                section_id=section.id,
+                article_title=article.title,
+                heading=section.heading,
+                source_file=article.source_file,
+                provenance=article.provenance,
+            )
+            sources[section.id] = source
+        excerpt_text = cut_excerpt(candidate.paragraph[candidate.start : candidate.end])
+        excerpts.append(
+            Excerpt(
+                text=excerpt_text,
+                section_id=candidate.section_id,
+                citation_no=source.citation_no,
+                highlights=highlight_spans(excerpt_text, highlight_terms),
+            )
+        )
+    if offset and not excerpts:
+        notes.append("No more excerpts for this query.")
+    return Briefing(
+        excerpts=tuple(excerpts),
+        sources=tuple(sources.values()),
+        notes=tuple(notes),
+        has_more=len(chosen) > offset + count,
+        **common,
+    )
+
+
+def _query_notes(result: SearchResult) -> list[str]:
+    query = result.query
+    notes: list[str] = []
+    if query.corrections:
+        notes.append(f"Showing results for “{query.searched_for}”.")
+    for short, long in query.expansions:
+        notes.append(
+            f"Also searched for {long} ({short})."
+            if len(short) < len(long)
+            else f"Also searched for {long}, the acronym of {short}."
+        )
+    if query.truncated:
+        notes.append(
+            f"Only the first {MAX_QUERY_CHARS} characters ({MAX_QUERY_TERMS} words)"
+            " of the query were used."
+        )
+    if result.hits and query.unknown:
+        notes.append("Not found in the corpus: " + ", ".join(query.unknown) + ".")
+    if query.is_empty:
+        notes.append("The query has no words to search for.")
+    elif not result.hits:
+        notes.append("The corpus has nothing on this topic.")
+    return notes
+
+
+def select_sentences(library: Library, result: SearchResult, *, limit: int) -> list[_Candidate]:
+    """The best sentences of the top sections, best first, without near-duplicates and
+    at most two per section; padded with the best remaining sentences of the top
+    sections so a briefing has at least three excerpts when the sections allow."""
+    weights = result.query.weights()
+    idf = library.index.idf
+    top_score = result.hits[0].score
+    candidates: list[_Candidate] = []
+    for rank, hit in enumerate(result.hits):
+        candidates.extend(_section_candidates(library, hit, rank, top_score, weights, idf))
+    candidates.sort(key=lambda c: (-c.score, c.section_rank, c.start))
+    chosen: list[_Candidate] = []
+    per_section: dict[str, int] = {}
+    for require_match in (True, False):
+        for candidate in candidates:
+            if len(chosen) >= limit or (not require_match and len(chosen) >= MIN_EXCERPTS):
+                break
+            if require_match and candidate.match <= 0:
+                continue
+            if candidate in chosen or per_section.get(candidate.section_id, 0) >= MAX_PER_SECTION:
+                continue
+            if any(_overlap(candidate.terms, other.terms) >= DUPLICATE_OVERLAP for other in chosen):
+                continue
+            chosen.append(candidate)
+            per_section[candidate.section_id] = per_section.get(candidate.section_id, 0) + 1
+    return chosen
+
+
+def _section_candidates(
+    library: Library,
+    hit: Hit,
+    rank: int,
+    top_score: float,
+    weights: dict[str, float],
+    idf: dict[str, float],
+) -> list[_Candidate]:
+    section = library.sections[hit.section_id]
+    query_mass = sum(max(idf.get(t, 0.0), 0.0) * w for t, w in weights.items()) or 1.0
+    section_part = SECTION_WEIGHT * hit.score / top_score
+    out: list[_Candidate] = []
+    for paragraph in section.paragraphs:
+        for start, end in split_sentences(paragraph):
+            sentence = paragraph[start:end]
+            if len(sentence) < MIN_SENTENCE_CHARS or sentence.endswith(":"):
+                continue
+            unigrams = tokenize(sentence)
+            terms = frozenset(unigrams) | frozenset(bigrams(unigrams))
+            match = sum(max(idf.get(t, 0.0), 0.0) * w for t, w in weights.items() if t in terms)
+            score = (1 - SECTION_WEIGHT) * match / query_mass + section_part
+            out.append(
+                _Candidate(
+                    score, match, rank, start, end, paragraph, section.id, frozenset(unigrams)
+                )
+            )
+    return out
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    # Containment, not Jaccard: a short sentence restating part of a long one is a duplicate.
+    return len(a & b) / min(len(a), len(b))
+
+
+def cut_excerpt(sentence: str, limit: int = MAX_EXCERPT_CHARS) -> str:
+    """Keep a sentence whole when it fits; otherwise cut it at the last clause break
+    (or, failing that, word break) before the limit and end it with an ellipsis."""
+    if len(sentence) <= limit:
+        return sentence
+    window = sentence[: limit - 1]
+    cut = max(window.rfind(mark) for mark in _CLAUSE_BREAKS)
+    if cut < MIN_CLAUSE_CHARS:
+        cut = window.rfind(" ")
+    if cut <= 0:
+        cut = limit - 1
+    return sentence[:cut].rstrip(" ,;:—–(") + ELLIPSIS
+
+
+def highlight_spans(text: str, terms: frozenset[str]) -> tuple[tuple[int, int], ...]:
+    """Spans of the words of ``text`` whose terms are query terms, adjacent ones merged
+    (so `military attachés` is one bold run, not two)."""
+    spans: list[tuple[int, int]] = []
+    for word in words(text):
+        if not terms.intersection(word_terms(word)):
+            continue
+        if spans and text[spans[-1][1] : word.start].strip() == "":
+            spans[-1] = (spans[-1][0], word.end)
+        else:
+            spans.append((word.start, word.end))
+    return tuple(spans)

@@ -1,0 +1,90 @@
+"""The Library: loaded articles, their index and query analyser, built once and immutable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from retrieval.corpus import Article, LoadedCorpus, Section, SkippedFile, load_corpus
+from retrieval.index import BM25Index, Hit, section_tokens
+from retrieval.query import GENERAL_ACRONYMS, Query, QueryAnalyser, mine_acronyms, vocabulary_of
+
+DEFAULT_TOP_K = 5
+# A query with a single matching word out of several is most likely off-topic
+# (`pizza dough hydration` shares nothing, `medieval castle architecture` one word).
+MIN_MATCHED_WORDS = 2
+MIN_MATCHED_FRACTION = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """What a search found: the analysed query and the hits, best first. ``abstained``
+    says the query was too far from the corpus to return anything."""
+
+    query: Query
+    hits: tuple[Hit, ...]
+    abstained: bool = False
+
+
+class Library:
+    """Everything a search needs, built once from a corpus and never changed."""
+
+    def __init__(self, corpus: LoadedCorpus, *, name: str = "corpus") -> None:
+        self.name = name
+        self.articles: tuple[Article, ...] = corpus.articles
+        self.skipped: tuple[SkippedFile, ...] = corpus.skipped
+        self.articles_by_slug = MappingProxyType({a.slug: a for a in self.articles})
+        self.sections = MappingProxyType(
+            {s.id: s for article in self.articles for s in article.sections}
+        )
+        ordered = list(self.sections.values())
+        self.index = BM25Index([s.id for s in ordered], [section_tokens(s) for s in ordered])
+        texts = [text for s in ordered for text in (s.heading, *s.paragraphs)]
+        acronyms = {**GENERAL_ACRONYMS, **mine_acronyms(texts)}
+        self.analyser = QueryAnalyser(vocabulary_of(texts), self.index.idf.keys(), acronyms)
+
+    @classmethod
+    def load(cls, directory: Path | str, *, name: str | None = None) -> Library:
+        """Load and index a corpus folder (raises CorpusError when nothing is usable)."""
+        return cls(load_corpus(directory), name=name or Path(directory).name)
+
+    def suggested_topics(self, count: int = 5) -> tuple[str, ...]:
+        """A few topics the corpus covers, for a query that found nothing: the shortest
+        headings, taken from different articles in turn."""
+        per_article = [
+            sorted(
+                (s.heading for s in article.sections if s.paragraphs and s.position > 0),
+                key=lambda h: (len(h.split()), h),
+            )
+            for article in self.articles
+        ]
+        topics: list[str] = []
+        for round_ in range(max((len(h) for h in per_article), default=0)):
+            for headings in per_article:
+                if round_ < len(headings) and headings[round_] not in topics:
+                    topics.append(headings[round_])
+                if len(topics) >= count:
+                    return tuple(topics)
+        return tuple(topics)
+
+    def article_of(self, section: Section) -> Article:
+        """The article a section belongs to."""
+        return self.articles_by_slug[section.article]
+
+    def search_query(self, query: Query, top_k: int = DEFAULT_TOP_K) -> SearchResult:
+        """Rank sections for an analysed query, or abstain when it is off-topic."""
+        matched_words = query.word_count - len(query.unknown)
+        if query.is_empty or matched_words == 0:
+            return SearchResult(query, (), abstained=not query.is_empty)
+        if (
+            matched_words < MIN_MATCHED_WORDS
+            and matched_words / query.word_count < MIN_MATCHED_FRACTION
+        ):
+            return SearchResult(query, (), abstained=True)
+        hits = self.index.top(query.weights(), top_k)
+        return SearchResult(query, tuple(hits), abstained=not hits)
+
+    def search(self, text: str, top_k: int = DEFAULT_TOP_K) -> SearchResult:
+        """Analyse query text and rank sections for it."""
+        return self.search_query(self.analyser.analyse(text), top_k)

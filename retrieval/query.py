@@ -1,0 +1,309 @@
+"""Query analysis: from what a user typed to weighted index terms.
+
+Spelling variants are handled by the shared tokenizer; this module adds what needs the
+corpus: typo correction against its vocabulary, acronyms and their expansions (mined
+from the corpus plus a short general list), and phrases.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from retrieval.text import (
+    STOP_WORDS,
+    Word,
+    bigrams,
+    normalize,
+    stem,
+    term_root,
+    word_terms,
+    words,
+)
+
+# Longer input is cut here: no topic needs more, and scoring stays bounded.
+MAX_QUERY_CHARS = 500
+MAX_QUERY_TERMS = 40
+# An acronym's expansion (or the reverse) is evidence, but weaker than the words typed.
+EXPANSION_WEIGHT = 0.5
+# A derivation of a query word (`diplomatic` for `diplomacy`) counts, but less.
+FAMILY_WEIGHT = 0.5
+PHRASE_WEIGHT = 1.0
+
+GENERAL_ACRONYMS: Mapping[str, str] = {
+    "UN": "United Nations",
+    "NATO": "North Atlantic Treaty Organization",
+    "US": "United States",
+    "USA": "United States of America",
+    "UK": "United Kingdom",
+    "EU": "European Union",
+    "AI": "artificial intelligence",
+}
+
+_PAREN_ACRONYM = re.compile(r"(?P<before>[^()]{0,120}?)\s*\((?P<acronym>[A-Z][A-Za-z]{1,9})\)")
+
+
+def mine_acronyms(texts: Iterable[str]) -> dict[str, str]:
+    """Acronyms defined in the text as `Long Name (ACRONYM)`.
+
+    The expansion is the run of words before the parenthesis whose initials spell the
+    acronym (`ASEAN Defense Ministers’ Meeting (ADMM)`); failing that, the run of
+    capitalised words just before it (`the Iran Nuclear Deal (JCPOA)`).
+    """
+    found: dict[str, str] = {}
+    for text in texts:
+        for match in _PAREN_ACRONYM.finditer(text):
+            acronym = match["acronym"]
+            if sum(c.isupper() for c in acronym) < 2:
+                continue
+            expansion = _expansion_before(match["before"], acronym)
+            if expansion and acronym not in found:
+                found[acronym] = expansion
+    return found
+
+
+def _expansion_before(before: str, acronym: str) -> str | None:
+    tokens = re.findall(r"[^\s]+", before)
+    target = acronym.upper()
+    initials = ""
+    chosen: list[str] = []
+    for token in reversed(tokens):
+        core = token.strip(',;:"“”')
+        if not core:
+            break
+        if core.lower() in STOP_WORDS and chosen:
+            chosen.append(core)
+            continue
+        first = core.split("-")[-1][:1].upper()
+        initials = first + initials
+        chosen.append(core)
+        if initials == target:
+            return " ".join(reversed(chosen))
+        if not target.endswith(initials):
+            break
+    capitalised: list[str] = []
+    for token in reversed(tokens):
+        core = token.strip(',;:"“”')
+        if not core or not core[0].isupper() or len(capitalised) >= 6:
+            break
+        capitalised.append(core)
+    if len(capitalised) >= 2:
+        return " ".join(reversed(capitalised))
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A query as the index sees it, and what was done to the words typed."""
+
+    original: str
+    terms: tuple[str, ...]
+    weighted: tuple[tuple[str, float], ...]
+    corrections: tuple[tuple[str, str], ...] = ()
+    expansions: tuple[tuple[str, str], ...] = ()
+    unknown: tuple[str, ...] = ()
+    truncated: bool = False
+    word_count: int = 0
+    related: tuple[str, ...] = ()
+
+    @property
+    def highlight_terms(self) -> frozenset[str]:
+        """The terms to mark in excerpts: the query's and their derivations."""
+        return frozenset(self.terms) | frozenset(self.related)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing in the query can be searched for."""
+        return not self.terms
+
+    @property
+    def searched_for(self) -> str:
+        """The query text with typo corrections applied, for "Showing results for …"."""
+        text = normalize(self.original[:MAX_QUERY_CHARS])
+        for typed, corrected in self.corrections:
+            text = re.sub(rf"(?i)\b{re.escape(typed)}\b", corrected, text)
+        return " ".join(text.split())
+
+    def weights(self) -> dict[str, float]:
+        """The weighted terms as a mapping for the index."""
+        return dict(self.weighted)
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (adjacent transpositions count 1), or ``limit + 1``
+    as soon as it is sure to exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def correction_limit(word: str) -> int:
+    """How many edits a typo of this length may have: short words are left alone, and
+    two edits only in long words (`assymetric`), where they still leave 80% intact
+    (`medieval` is not a typo of `medical`)."""
+    if len(word) < 5:
+        return 0
+    return 1 if len(word) < 10 else 2
+
+
+class QueryAnalyser:
+    """Turns query text into a :class:`Query` against one corpus's vocabulary."""
+
+    def __init__(
+        self,
+        vocabulary: Counter[str],
+        known_terms: Iterable[str],
+        acronyms: Mapping[str, str],
+    ) -> None:
+        self._vocabulary = vocabulary
+        self._by_length: dict[int, list[str]] = {}
+        for word in sorted(vocabulary, key=lambda w: (-vocabulary[w], w)):
+            self._by_length.setdefault(len(word), []).append(word)
+        self._known = frozenset(known_terms)
+        self._families: dict[str, list[str]] = {}
+        for term in sorted(self._known):
+            if "_" not in term:
+                self._families.setdefault(term_root(term), []).append(term)
+        self._acronyms = {key.lower(): value for key, value in acronyms.items()}
+        # Each expansion as a term sequence, to find it in a query and add its acronym.
+        self._expansion_terms = {
+            acronym: _plain_terms(expansion) for acronym, expansion in self._acronyms.items()
+        }
+
+    def correct(self, word: str) -> str | None:
+        """The closest corpus word to an unknown word, if one is close enough."""
+        limit = correction_limit(word)
+        best: tuple[int, int, str] | None = None
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            for candidate in self._by_length.get(length, ()):
+                distance = edit_distance(word, candidate, limit)
+                if distance > limit or (distance > 1 and candidate[0] != word[0]):
+                    continue
+                key = (distance, -self._vocabulary[candidate], candidate)
+                if best is None or key < best:
+                    best = key
+        return best[2] if best else None
+
+    def analyse(self, text: str) -> Query:
+        """Analyse query text: terms, phrases, acronym expansions and typo corrections."""
+        truncated = len(text) > MAX_QUERY_CHARS
+        query_words = words(normalize(text[:MAX_QUERY_CHARS]))
+        corrections: list[tuple[str, str]] = []
+        unknown: list[str] = []
+        per_word: list[list[str]] = []
+        surfaces: list[str] = []
+        for word in query_words:
+            terms = word_terms(word)
+            if not terms:
+                continue
+            if not any(term in self._known for term in terms):
+                fixed = self.correct(word.surface) if word.surface.isalpha() else None
+                if fixed:
+                    corrections.append((word.surface, fixed))
+                    terms = word_terms(Word(fixed, word.start, word.end, word.acronym))
+                    surfaces.append(fixed)
+                else:
+                    unknown.append(word.surface)
+                    surfaces.append(word.surface)
+            else:
+                surfaces.append(word.surface)
+            per_word.append(terms)
+            if len(per_word) >= MAX_QUERY_TERMS:
+                truncated = True
+                break
+        weighted: Counter[str] = Counter()
+        sequence: list[str] = []
+        for terms in per_word:
+            for term in terms:
+                weighted[term] += 1.0
+            sequence.append(terms[0] if len(terms) == 1 else terms[-1])
+        for phrase in bigrams(sequence):
+            if phrase in self._known:
+                weighted[phrase] += PHRASE_WEIGHT
+        for first, second in itertools.pairwise(surfaces):
+            closed_up = stem(first + second)
+            if closed_up in self._known and closed_up not in weighted:
+                weighted[closed_up] += 1.0  # `peace keeping` -> `peacekeeping`
+        expansions = self._expand(surfaces, sequence, weighted)
+        terms = tuple(dict.fromkeys(term for terms in per_word for term in terms))
+        related: list[str] = []
+        for term in terms:
+            for relative in self._families.get(term_root(term), ()):
+                if relative not in weighted:
+                    related.append(relative)
+        for relative in related:
+            weighted[relative] += FAMILY_WEIGHT
+        return Query(
+            original=text,
+            terms=terms,
+            weighted=tuple(weighted.items()),
+            corrections=tuple(corrections),
+            expansions=tuple(expansions),
+            unknown=tuple(unknown),
+            truncated=truncated,
+            word_count=len(per_word),
+            related=tuple(dict.fromkeys(related)),
+        )
+
+    def _expand(
+        self, surfaces: list[str], sequence: list[str], weighted: Counter[str]
+    ) -> list[tuple[str, str]]:
+        expansions: list[tuple[str, str]] = []
+        for surface in dict.fromkeys(surfaces):
+            expansion = self._acronyms.get(surface)
+            if expansion is None:
+                continue
+            expansion_terms = self._expansion_terms[surface]
+            phrase = [*expansion_terms, *bigrams(expansion_terms)]
+            # Only an expansion the corpus itself uses helps; a general one it never
+            # writes out (`North Atlantic Treaty Organization`) would only add noise.
+            if not phrase or not all(term in self._known for term in phrase):
+                continue
+            for term in phrase:
+                weighted[term] += EXPANSION_WEIGHT
+            expansions.append((surface.upper(), expansion))
+        joined = " ".join(sequence)
+        for acronym, expansion_terms in self._expansion_terms.items():
+            if acronym in surfaces or not expansion_terms:
+                continue
+            if f" {' '.join(expansion_terms)} " in f" {joined} ":
+                term = stem(acronym)
+                if term in self._known:
+                    weighted[term] += 1.0
+                    expansions.append((self._acronyms[acronym], acronym.upper()))
+        return expansions
+
+
+def _plain_terms(text: str) -> list[str]:
+    terms: list[str] = []
+    for word in words(normalize(text)):
+        found = word_terms(word)
+        if found:
+            terms.append(found[0] if len(found) == 1 else found[-1])
+    return terms
+
+
+def vocabulary_of(texts: Iterable[str]) -> Counter[str]:
+    """The correctable words of a corpus: alphabetic, 3+ letters, not stop words."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for word in words(normalize(text)):
+            for part in word.surface.split("-"):
+                if part.isalpha() and len(part) >= 3 and part not in STOP_WORDS:
+                    counts[part] += 1
+    return counts

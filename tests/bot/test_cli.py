@@ -1,0 +1,139 @@
+"""The offline CLI: exit codes, JSON shape, and no discord import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main
+from tests.conftest import DEV_QRELS, ROOT
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_brief_prints_a_cited_briefing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "brief", "cyber", "diplomacy")
+    assert code == EXIT_OK
+    assert out.startswith("Briefing: cyber diplomacy")
+    assert "Sources\n[1] " in out
+    assert "Cybersecurity and Diplomatic Strategies for Digital Security" in out
+    assert "Searched 83 sections of the bundled corpus." in out
+    assert err == ""
+
+
+def test_brief_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "brief", "intelligence sharing", "--json")
+    assert code == EXIT_OK
+    data = json.loads(out)
+    assert data["query"] == "intelligence sharing"
+    assert 3 <= len(data["excerpts"]) <= 5
+    for excerpt in data["excerpts"]:
+        assert set(excerpt) >= {"text", "section_id", "article", "source_file", "heading"}
+        assert excerpt["source_file"].endswith(".txt")
+        assert excerpt["source_file"][:3].isdigit()  # the original file name
+    assert data["sources"][0]["citation"] == 1
+    assert any(source["caveat"] for source in data["sources"])
+
+
+def test_ask_uses_the_question_as_title(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "What do military attachés do?")
+    assert code == EXIT_OK
+    assert out.startswith("What do military attachés do?")
+
+
+def test_nothing_found_exits_1_with_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "brief", "pizza dough hydration")
+    assert code == EXIT_NOT_FOUND
+    assert "The corpus has nothing on this topic." in out
+    assert "Try one of these topics instead:" in out
+    code, out, _ = run(capsys, "brief", "pizza dough hydration", "--json")
+    assert code == EXIT_NOT_FOUND
+    assert json.loads(out)["excerpts"] == []
+
+
+def test_search_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "search", "military attachés", "--top", "3", "--json")
+    assert code == EXIT_OK
+    rows = json.loads(out)
+    assert [row["rank"] for row in rows] == [1, 2, 3]
+    assert set(rows[0]) == {"rank", "section_id", "article", "source_file", "heading", "score"}
+    assert rows[0]["heading"] == "The Role of Military Attachés"
+    assert rows[0]["source_file"] == "004_670f22be89b731e6.txt"
+
+
+def test_sources_lists_articles_and_sections(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "sources")
+    assert code == EXIT_OK
+    assert out.startswith("5 articles, 83 sections")
+    code, out, _ = run(capsys, "sources", "--json")
+    assert sum(len(a["sections"]) for a in json.loads(out)) == 83
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["brief", "   "],
+        ["brief"],
+        ["bogus"],
+        ["search", "x", "--top", "0"],
+        ["brief", "x", "--more", "-1"],
+        ["eval", "no-such-file.json"],
+    ],
+)
+def test_bad_usage_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == EXIT_USAGE
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("diplobrief: error: ")
+
+
+def test_unusable_corpus_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "--corpus", str(tmp_path), "brief", "x")
+    assert code == EXIT_USAGE
+    assert "no usable article" in err
+
+
+def test_eval_reports_baseline_beside_ours(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "eval", str(DEV_QRELS), "--baseline", "--json")
+    assert code == EXIT_OK
+    data = json.loads(out)
+    assert data["ours"]["all"]["ndcg@5"] > data["baseline"]["all"]["ndcg@5"]
+    assert data["worst"]
+
+
+def test_python_m_bot_works_and_never_imports_discord() -> None:
+    script = (
+        "import sys, runpy; sys.argv = ['diplobrief', 'brief', 'peacekeeping'];\n"
+        "try:\n    runpy.run_module('bot', run_name='__main__')\n"
+        "except SystemExit as e:\n    code = e.code\n"
+        "print('DISCORD' if 'discord' in sys.modules else 'NO-DISCORD', code)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.stdout.startswith("Briefing: peacekeeping")
+    assert done.stdout.strip().endswith("NO-DISCORD 0")
+
+
+def test_retrieval_never_imports_discord() -> None:
+    script = (
+        "import sys, pkgutil, importlib, retrieval\n"
+        "for m in pkgutil.iter_modules(retrieval.__path__):\n"
+        "    importlib.import_module('retrieval.' + m.name)\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] == 'discord'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip() == "[]"

@@ -1,0 +1,274 @@
+"""Parsing articles into sections, on the real corpus and on edge cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.corpus import (
+    CorpusError,
+    is_heading_line,
+    load_corpus,
+    parse_markdown_article,
+    parse_text_article,
+    read_article,
+)
+from retrieval.library import Library
+from tests.conftest import CORPUS_DIR, SHARED_DIR
+
+PINNED_HEADINGS = {
+    "002_4cc881364868c97c.txt": [
+        "Introduction",
+        "The Role of Defense Diplomacy in Enhancing National Security",
+        "Key Components of International Cooperation in Defense Strategies",
+        "Military Alliances and International Partnerships",
+        "Joint Military Exercises and Training Programs",
+        "Intelligence Sharing and Information Exchange",
+        "Frameworks Facilitating Defense Diplomacy and International Cooperation",
+        "Multilateral Security Organizations (e.g., NATO, UN peacekeeping)",
+        "Bilateral Defense Agreements",
+        "The Impact of Defense Diplomacy on Regional Stability",
+        "Challenges to Effective Defense Diplomacy and International Cooperation",
+        "Case Studies of Successful Defense Diplomacy Initiatives",
+        "The Influence of Defense Diplomacy on National Security Strategies",
+        "Future Trends in Defense Diplomacy and International Cooperation",
+        "The Role of International Organizations in Promoting Defense Diplomacy",
+        "Enhancing Effectiveness of Defense Diplomacy Within National Security Strategies",
+    ],
+    "003_2474ebadbfed9a86.txt": [
+        "Introduction",
+        "The Role of Defense Diplomacy in Shaping International Security Initiatives",
+        "Key Platforms for Defense Diplomacy in Global Forums",
+        "Strategies for Effective Defense Diplomacy in Global Forums",
+        "Challenges Faced by Military Diplomacy in International Settings",
+        "The Impact of Defense Diplomacy on Global Security Architecture",
+        "Case Studies of Successful Defense Diplomacy Initiatives",
+        "The U.S.-India Defense Cooperation in Multilateral Forums",
+        "NATO’s Crisis Management and Partnership Engagements",
+        "Future Trends in Defense Diplomacy within Global Forums",
+        "The Role of Military Leaders and Diplomats in Global Forums",
+        "Developing Diplomatic Skills among Military Personnel",
+        "Building Long-term Relationships for Strategic Advantage",
+        "Best Practices for Enhancing Defense Diplomacy Outcomes",
+        "The Influence of Geopolitical Shifts on Defense Diplomacy Approaches",
+        "Emerging Global Powers and Their Diplomatic Strategies",
+        "Regional Conflicts and Their Impact on Multilateral Engagements",
+        "Conclusion: The Strategic Significance of Defense Diplomacy in Global Forums for Military and International Relations",
+    ],
+    "000_a7344eb02c9b6968.txt": [
+        "Introduction",
+        "The Role of Diplomacy in Shaping Security Alliances",
+        "International Security Cooperation Frameworks and Institutions",
+        "Integrating Military Diplomacy into National Security Strategies",
+        "Challenges to Diplomatic Efforts in Ensuring Security",
+        "Political Will and Sovereignty Concerns",
+        "Addressing Non-State Actors and Asymmetric Threats",
+        "The Impact of Diplomatic Communication on Crisis Management",
+        "De-escalation of Conflicts Through Diplomatic Channels",
+        "Preventing Misunderstandings and Escalations",
+        "Cybersecurity and Diplomatic Strategies for Digital Security",
+        "The Role of Non-Governmental Actors in Security Diplomacy",
+        "Case Studies: Successful Diplomacy in International Security Cooperation",
+        "The Future of Diplomacy in Shaping Global Security Architecture",
+        "Enhancing Security Cooperation Through Strategic Diplomacy",
+    ],
+    "001_5104a1948d29d4f0.txt": [
+        "Introduction",
+        "The Role of Military Diplomacy in Global Security Frameworks",
+        "Interactions Between Military Diplomacy and International Organizations",
+        "Military Assistance and Peacekeeping Missions",
+        "Bilateral and Multilateral Military Cooperation",
+        "Challenges in Aligning Military Diplomacy with International Organization Goals",
+        "Case Studies of Military Diplomacy Facilitating International Collaboration",
+        "The Ongoing role of military diplomacy in counter-terrorism efforts",
+        "Post-conflict reconstruction and international military cooperation",
+        "The Impact of Military Diplomacy on International Security Architecture",
+        "Strengthening conflict prevention mechanisms",
+        "Enhancing crisis response and military interoperability",
+        "Future Trends in Military Diplomacy and International Organization Engagement",
+        "Increasing role of cyber capabilities and technological cooperation",
+        "Evolving diplomatic strategies amidst shifting geopolitical dynamics",
+        "Critical Analysis of the Effectiveness of Military Diplomacy Methods",
+        "The Strategic Value of Military Diplomacy for National and Global Security",
+    ],
+    "004_670f22be89b731e6.txt": [
+        "Introduction",
+        "Understanding Military Diplomacy",
+        "Elements of Military Diplomacy",
+        "Communication Channels",
+        "Strategic Alliances",
+        "Military Diplomacy in International Conflicts",
+        "The Role of Military Attachés",
+        "Diplomatic Military Engagement Strategies",
+        "Joint Exercises",
+        "Humanitarian Assistance",
+        "Challenges of Military Diplomacy",
+        "Military Diplomacy and Conflict Resolution",
+        "The Influence of Technology on Military Diplomacy",
+        "The Future of Military Diplomacy",
+        "Emerging Trends",
+        "Geopolitical Shifts",
+        "Assessing the Effectiveness of Military Diplomacy",
+    ],
+}
+
+
+def test_bundled_corpus_yields_exactly_the_pinned_sections(library: Library) -> None:
+    found = {
+        article.source_file: [section.heading for section in article.sections]
+        for article in library.articles
+    }
+    assert found == PINNED_HEADINGS
+    assert len(library.sections) == 83
+
+
+def test_bundled_files_are_the_shared_articles_unchanged() -> None:
+    shared = sorted(p.read_bytes() for p in (SHARED_DIR / "corpus").glob("*.txt"))
+    bundled = sorted(p.read_bytes() for p in CORPUS_DIR.glob("*.txt"))
+    assert bundled == shared
+
+
+def test_manifest_titles_and_source_files(library: Library) -> None:
+    titles = {a.source_file: a.title for a in library.articles}
+    assert titles["002_4cc881364868c97c.txt"] == (
+        "Enhancing Global Stability Through Defense Diplomacy and International Cooperation"
+    )
+    assert all(title and not title.endswith(".txt") for title in titles.values())
+
+
+def test_see_also_title_and_provenance_are_not_content(library: Library) -> None:
+    article = next(a for a in library.articles if a.source_file.startswith("002"))
+    assert article.provenance is not None
+    assert article.provenance.startswith("Quick note: This article was generated by AI")
+    everything = "\n".join(p for s in article.sections for p in (s.heading, *s.paragraphs))
+    assert "See also" not in everything
+    assert "Quick note" not in everything
+    assert article.sections[0].heading == "Introduction"
+    assert article.sections[0].paragraphs[0].startswith("Defense diplomacy and international")
+
+
+def test_lead_in_and_bullets_join_the_paragraph_before(library: Library) -> None:
+    section = library.sections[
+        "diplomacy-in-international-security-cooperation/"
+        "integrating-military-diplomacy-into-national-security-strategies"
+    ]
+    assert len(section.paragraphs) == 2
+    assert section.paragraphs[0].endswith(
+        "Key steps include:\n"
+        "- Establishing communication channels between military and diplomatic personnel.\n"
+        "- Incorporating diplomatic objectives into military planning.\n"
+        "- Facilitating joint exercises to build interoperability and confidence.\n"
+        "- Using military diplomacy as a tool for crisis prevention and conflict resolution."
+    )
+
+
+def test_section_ids_are_stable_slugs_and_positions_ordered(library: Library) -> None:
+    for article in library.articles:
+        assert [s.position for s in article.sections] == list(range(len(article.sections)))
+        for section in article.sections:
+            assert section.id.startswith(article.slug + "/")
+            assert section.article == article.slug
+    assert (
+        "military-diplomacy-in-international-conflicts/the-role-of-military-attaches"
+        in library.sections
+    )
+    assert len(set(library.sections)) == 83
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Strengthening conflict prevention mechanisms", True),
+        ("Case Studies: Successful Diplomacy in International Security Cooperation", True),
+        ("Multilateral Security Organizations (e.g., NATO, UN peacekeeping)", True),
+        ("The U.S.-India Defense Cooperation in Multilateral Forums", True),
+        ("Key steps include:", False),
+        ("- Joint planning and training exercises", False),
+        ("A sentence that ends with a period.", False),
+        ("lower-case start is not a heading", False),
+        (" ".join(["Word"] * 25), False),
+    ],
+)
+def test_heading_detection(line: str, expected: bool) -> None:
+    assert is_heading_line(line) is expected
+
+
+def test_text_without_headings_is_one_introduction() -> None:
+    article = parse_text_article(
+        "Just one paragraph of text.\nAnd another one here.", slug="a", source_file="a.txt"
+    )
+    assert [s.heading for s in article.sections] == ["Introduction"]
+    assert article.sections[0].paragraphs == (
+        "Just one paragraph of text.",
+        "And another one here.",
+    )
+
+
+def test_bullets_without_lead_in_and_crlf() -> None:
+    text = (
+        "Heading One\r\nBody text here.\r\n- first point\r\n- second point\r\nNext Heading\r\nMore."
+    )
+    article = parse_text_article(text, slug="b", source_file="b.txt")
+    assert [s.heading for s in article.sections] == ["Heading One", "Next Heading"]
+    assert article.sections[0].paragraphs == ("Body text here.\n- first point\n- second point",)
+
+
+def test_markdown_article_with_front_matter() -> None:
+    text = (
+        "---\ntitle: Arctic Security\nsource: https://example.org/arctic\n---\n"
+        "Opening words of the article.\n\n"
+        "## Shipping Routes\nIce is melting\nacross the north.\n\n- a point\n- another\n\n"
+        "## Military Posture\nBases are reopening.\n"
+    )
+    article = parse_markdown_article(text, slug="arctic", source_file="arctic.md")
+    assert article.title == "Arctic Security"
+    assert article.source_url == "https://example.org/arctic"
+    assert [s.heading for s in article.sections] == [
+        "Introduction",
+        "Shipping Routes",
+        "Military Posture",
+    ]
+    assert article.sections[1].paragraphs == (
+        "Ice is melting across the north.",
+        "- a point\n- another",
+    )
+
+
+def test_markdown_h1_is_the_title() -> None:
+    article = parse_markdown_article("# Title Here\n\n## Part\nText.", slug="t", source_file="t.md")
+    assert article.title == "Title Here"
+    assert [s.heading for s in article.sections] == ["Part"]
+
+
+def test_non_utf8_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Défense\nCaf\xe9".encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"latin\.txt: not valid UTF-8"):
+        read_article(path, slug="latin")
+
+
+def test_empty_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_text("  \n\n")
+    with pytest.raises(CorpusError, match=r"empty\.txt: the file is empty"):
+        read_article(path, slug="empty")
+
+
+def test_bad_file_is_skipped_and_good_ones_load(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Good Heading\nSome real text about alliances.\n")
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    loaded = load_corpus(tmp_path)
+    assert [a.source_file for a in loaded.articles] == ["good.txt"]
+    reasons = {Path(s.path).name: s.reason for s in loaded.skipped}
+    assert set(reasons) == {"bad.txt", "notes.pdf"}
+    assert "UTF-8" in reasons["bad.txt"]
+
+
+def test_folder_with_nothing_usable_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    with pytest.raises(CorpusError, match="no usable article"):
+        load_corpus(tmp_path)
+    with pytest.raises(CorpusError, match="not found"):
+        load_corpus(tmp_path / "missing")

@@ -1,0 +1,57 @@
+"""BM25 over sections: scoring matches rank-bm25 and real queries rank sensibly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from retrieval.index import EPSILON, BM25Index, section_tokens
+from retrieval.library import Library
+
+
+def test_scores_equal_rank_bm25_on_the_same_tokens(library: Library) -> None:
+    sections = list(library.sections.values())
+    documents = [section_tokens(s) for s in sections]
+    index = BM25Index([s.id for s in sections], documents)
+    plain = BM25Okapi(documents, epsilon=EPSILON)
+    for query in (["militari", "attach"], ["cyber", "diplomaci", "cyber_diplomaci"], ["zzz"]):
+        weights = {term: float(query.count(term)) for term in query}
+        assert np.allclose(index.scores(weights), plain.get_scores(query))
+
+
+def test_no_zero_scores_and_best_first(library: Library) -> None:
+    result = library.search("humanitarian assistance", top_k=83)
+    scores = [hit.score for hit in result.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(score > 0 for score in scores)
+    assert len(scores) < 83
+
+
+@pytest.mark.parametrize(
+    ("query", "heading"),
+    [
+        ("military attachés", "The Role of Military Attachés"),
+        ("military attaches", "The Role of Military Attachés"),
+        ("humanitarian assistance", "Humanitarian Assistance"),
+        ("bilateral defence agreements", "Bilateral Defense Agreements"),
+        ("intelligence sharing", "Intelligence Sharing and Information Exchange"),
+        ("JCPOA", "Case Studies: Successful Diplomacy in International Security Cooperation"),
+    ],
+)
+def test_ranking_cases(library: Library, query: str, heading: str) -> None:
+    first = library.search(query).hits[0]
+    assert library.sections[first.section_id].heading == heading
+
+
+def test_cyber_diplomacy_finds_the_cyber_sections(library: Library) -> None:
+    headings = [
+        library.sections[h.section_id].heading for h in library.search("cyber diplomacy").hits
+    ]
+    assert "Cybersecurity and Diplomatic Strategies for Digital Security" in headings
+    assert "Increasing role of cyber capabilities and technological cooperation" in headings
+
+
+def test_empty_index_is_refused() -> None:
+    with pytest.raises(ValueError):
+        BM25Index([], [])

@@ -1,0 +1,76 @@
+"""Query analysis: typos, acronyms, phrases, abstention."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.library import Library
+from retrieval.query import MAX_QUERY_CHARS, edit_distance, mine_acronyms
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("diplomcy", "diplomacy"),
+        ("milatary", "military"),
+        ("assymetric", "asymmetric"),
+        ("Shangai", "shanghai"),
+        ("chalenges", "challenges"),
+        ("stabilty", "stability"),
+    ],
+)
+def test_typos_are_corrected_and_reported(library: Library, typed: str, meant: str) -> None:
+    query = library.analyser.analyse(f"{typed} issues")
+    assert (typed.lower(), meant) in query.corrections
+    assert meant in query.searched_for
+
+
+def test_known_words_and_short_words_are_not_corrected(library: Library) -> None:
+    assert library.analyser.analyse("military diplomacy").corrections == ()
+    assert library.analyser.analyse("xqz").corrections == ()
+
+
+def test_edit_distance() -> None:
+    assert edit_distance("assymetric", "asymmetric", 2) == 2
+    assert edit_distance("form", "from", 1) == 1  # transposition
+    assert edit_distance("abc", "xyzw", 1) == 2
+
+
+def test_acronyms_are_mined_from_the_corpus(library: Library) -> None:
+    acronyms = mine_acronyms(p for s in library.sections.values() for p in s.paragraphs)
+    assert acronyms["ADMM"] == "ASEAN Defense Ministers’ Meeting"
+    assert acronyms["JCPOA"] == "Iran Nuclear Deal"
+    assert acronyms["ISAF"] == "International Security Assistance Force"
+
+
+def test_acronym_and_expansion_both_ways(library: Library) -> None:
+    by_acronym = library.analyser.analyse("ISAF")
+    assert ("ISAF", "International Security Assistance Force") in by_acronym.expansions
+    by_name = library.analyser.analyse("Iran nuclear deal")
+    assert "jcpoa" in by_name.weights()
+
+
+def test_phrases_are_weighted(library: Library) -> None:
+    weights = library.analyser.analyse("intelligence sharing").weights()
+    assert "intellig_share" in weights
+
+
+def test_huge_query_is_truncated_not_refused(library: Library) -> None:
+    result = library.search("diplomacy " * 2000)
+    assert result.query.truncated
+    assert result.hits
+    assert len(result.query.original) > MAX_QUERY_CHARS
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pizza dough hydration", "quantum chromodynamics", "medieval castle architecture", "🍕🍕"],
+)
+def test_off_topic_queries_abstain(library: Library, text: str) -> None:
+    assert library.search(text).hits == ()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "the of and", "@everyone", "**__~~||"])
+def test_queries_without_words_return_nothing(library: Library, text: str) -> None:
+    result = library.search(text)
+    assert result.hits == ()

@@ -1,0 +1,92 @@
+"""The shared tokenizer and the sentence splitter."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.text import slugify, split_sentences, stem, term_root, tokenize
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("attachés", "attaches"),
+        ("defence", "defense"),
+        ("organisations", "organization"),
+        ("programmes", "program"),
+        ("stabilise", "stabilize"),
+        ("analyse", "analyze"),
+        ("NATO’s", "NATO"),
+        ("NATO's", "nato"),
+        ("Diplomacy", "diplomacy"),
+        ("counter-terrorism", "counterterrorism"),
+        ("geo-political", "geopolitical"),
+        ("multi-national", "multinational"),
+        ("cyber‑security", "cyber-security"),  # non-breaking hyphen
+        ("ｄｅｆｅｎｓｅ", "defense"),  # full-width letters
+        ("intelli\u200bgence", "intelligence"),  # zero-width space
+    ],
+)
+def test_variants_share_a_term(a: str, b: str) -> None:
+    assert set(tokenize(a)) & set(tokenize(b))
+
+
+def test_closed_and_hyphenated_compounds_share_all_terms() -> None:
+    assert set(tokenize("cyber-security")) == set(tokenize("cybersecurity"))
+    assert "cyber" in tokenize("cybersecurity")
+    assert "terror" in tokenize("counterterrorism")
+    assert tokenize("counterparts") == [stem("counterparts")]  # too short a rest to split
+
+
+def test_stop_words_and_question_words_are_dropped() -> None:
+    assert tokenize("What does it actually do, and how?") == []
+    assert tokenize("the role of the attachés") == [stem("role"), stem("attaches")]
+
+
+def test_acronym_us_is_kept_but_pronoun_us_is_dropped() -> None:
+    assert tokenize("the U.S. and the US") == ["us", "us"]
+    assert tokenize("let us go") == [stem("go")]
+
+
+def test_exercise_is_not_treated_as_a_british_spelling() -> None:
+    assert tokenize("exercises") == tokenize("exercise")
+    assert stem("exercise") != stem("exercize")
+
+
+def test_derivations_share_a_root() -> None:
+    assert term_root(stem("diplomacy")) == term_root(stem("diplomatic"))
+    assert term_root(stem("strategy")) == term_root(stem("strategic"))
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+def test_sentence_split_keeps_abbreviations_and_acronyms() -> None:
+    text = (
+        "The U.S. Army and the U.K. Navy met (e.g., at NATO). Talks went well! "
+        "Was it enough? Partners, i.e. allies, agreed."
+    )
+    assert _sentences(text) == [
+        "The U.S. Army and the U.K. Navy met (e.g., at NATO).",
+        "Talks went well!",
+        "Was it enough?",
+        "Partners, i.e. allies, agreed.",
+    ]
+
+
+def test_sentence_split_breaks_lines_and_spans_are_exact() -> None:
+    text = "Key steps include:\n- one thing\n- another. Then more."
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == [
+        "Key steps include:",
+        "- one thing",
+        "- another.",
+        "Then more.",
+    ]
+
+
+def test_slugify() -> None:
+    assert slugify("The Role of Military Attachés") == "the-role-of-military-attaches"
+    assert slugify("NATO’s Crisis Management") == "nato-s-crisis-management"
+    assert slugify("???") == "untitled"
