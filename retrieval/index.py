@@ -13,18 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from retrieval.config import DEFAULT_CONFIG
 from retrieval.corpus import Section
 from retrieval.text import bigrams, split_sentences, tokenize
-
-# The heading says what a section is about in a few words; counting its terms this
-# many times makes a heading match outweigh a passing mention in the body.
-HEADING_WEIGHT = 3
-K1 = 1.5
-B = 0.75
-# rank-bm25 floors the idf of terms in over half the sections at EPSILON x mean idf.
-# Phrase tokens are rare and raise that mean, so the default 0.25 let `diplomacy` (in 79
-# of 83 sections) weigh nearly as much as `cyber`; 0.05 measured best on the dev set.
-EPSILON = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +26,9 @@ class Hit:
     score: float
 
 
-def section_tokens(section: Section, heading_weight: int = HEADING_WEIGHT) -> list[str]:
+def section_tokens(
+    section: Section, heading_weight: int = DEFAULT_CONFIG.heading_weight
+) -> list[str]:
     """The tokens a section is indexed under: heading terms and heading phrases weighted
     above the body, body terms, and body phrases (adjacent terms within a sentence)."""
     heading = tokenize(section.heading) if section.heading != "Introduction" else []
@@ -56,9 +49,9 @@ class BM25Index:
         doc_ids: Sequence[str],
         documents: Sequence[list[str]],
         *,
-        k1: float = K1,
-        b: float = B,
-        epsilon: float = EPSILON,
+        k1: float = DEFAULT_CONFIG.k1,
+        b: float = DEFAULT_CONFIG.b,
+        epsilon: float = DEFAULT_CONFIG.epsilon,
     ) -> None:
         if not documents:
             raise ValueError("cannot index an empty corpus")

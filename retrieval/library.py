@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from retrieval.config import DEFAULT_CONFIG, SearchConfig
 from retrieval.corpus import Article, LoadedCorpus, Section, SkippedFile, load_corpus
 from retrieval.index import BM25Index, Hit, section_tokens
 from retrieval.query import GENERAL_ACRONYMS, Query, QueryAnalyser, mine_acronyms, vocabulary_of
@@ -30,8 +31,11 @@ class SearchResult:
 class Library:
     """Everything a search needs, built once from a corpus and never changed."""
 
-    def __init__(self, corpus: LoadedCorpus, *, name: str = "corpus") -> None:
+    def __init__(
+        self, corpus: LoadedCorpus, *, name: str = "corpus", config: SearchConfig = DEFAULT_CONFIG
+    ) -> None:
         self.name = name
+        self.config = config
         self.articles: tuple[Article, ...] = corpus.articles
         self.skipped: tuple[SkippedFile, ...] = corpus.skipped
         self.articles_by_slug = MappingProxyType({a.slug: a for a in self.articles})
@@ -39,15 +43,27 @@ class Library:
             {s.id: s for article in self.articles for s in article.sections}
         )
         ordered = list(self.sections.values())
-        self.index = BM25Index([s.id for s in ordered], [section_tokens(s) for s in ordered])
+        self.index = BM25Index(
+            [s.id for s in ordered],
+            [section_tokens(s, config.heading_weight) for s in ordered],
+            k1=config.k1,
+            b=config.b,
+            epsilon=config.epsilon,
+        )
         texts = [text for s in ordered for text in (s.heading, *s.paragraphs)]
         acronyms = {**GENERAL_ACRONYMS, **mine_acronyms(texts)}
-        self.analyser = QueryAnalyser(vocabulary_of(texts), self.index.idf.keys(), acronyms)
+        self.analyser = QueryAnalyser(vocabulary_of(texts), self.index.idf.keys(), acronyms, config)
 
     @classmethod
-    def load(cls, directory: Path | str, *, name: str | None = None) -> Library:
+    def load(
+        cls,
+        directory: Path | str,
+        *,
+        name: str | None = None,
+        config: SearchConfig = DEFAULT_CONFIG,
+    ) -> Library:
         """Load and index a corpus folder (raises CorpusError when nothing is usable)."""
-        return cls(load_corpus(directory), name=name or Path(directory).name)
+        return cls(load_corpus(directory), name=name or Path(directory).name, config=config)
 
     def suggested_topics(self, count: int = 5) -> tuple[str, ...]:
         """A few topics the corpus covers, for a query that found nothing: the shortest

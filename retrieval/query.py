@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from retrieval.config import DEFAULT_CONFIG, SearchConfig
 from retrieval.text import (
     STOP_WORDS,
     Word,
@@ -27,11 +28,6 @@ from retrieval.text import (
 # Longer input is cut here: no topic needs more, and scoring stays bounded.
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 40
-# An acronym's expansion (or the reverse) is evidence, but weaker than the words typed.
-EXPANSION_WEIGHT = 0.5
-# A derivation of a query word (`diplomatic` for `diplomacy`) counts, but less.
-FAMILY_WEIGHT = 0.5
-PHRASE_WEIGHT = 1.0
 
 GENERAL_ACRONYMS: Mapping[str, str] = {
     "UN": "United Nations",
@@ -169,7 +165,9 @@ class QueryAnalyser:
         vocabulary: Counter[str],
         known_terms: Iterable[str],
         acronyms: Mapping[str, str],
+        config: SearchConfig = DEFAULT_CONFIG,
     ) -> None:
+        self._config = config
         self._vocabulary = vocabulary
         self._by_length: dict[int, list[str]] = {}
         for word in sorted(vocabulary, key=lambda w: (-vocabulary[w], w)):
@@ -234,7 +232,7 @@ class QueryAnalyser:
             sequence.append(terms[0] if len(terms) == 1 else terms[-1])
         for phrase in bigrams(sequence):
             if phrase in self._known:
-                weighted[phrase] += PHRASE_WEIGHT
+                weighted[phrase] += self._config.phrase_weight
         for first, second in itertools.pairwise(surfaces):
             closed_up = stem(first + second)
             if closed_up in self._known and closed_up not in weighted:
@@ -247,7 +245,7 @@ class QueryAnalyser:
                 if relative not in weighted:
                     related.append(relative)
         for relative in related:
-            weighted[relative] += FAMILY_WEIGHT
+            weighted[relative] += self._config.family_weight
         return Query(
             original=text,
             terms=terms,
@@ -275,7 +273,7 @@ class QueryAnalyser:
             if not phrase or not all(term in self._known for term in phrase):
                 continue
             for term in phrase:
-                weighted[term] += EXPANSION_WEIGHT
+                weighted[term] += self._config.expansion_weight
             expansions.append((surface.upper(), expansion))
         joined = " ".join(sequence)
         for acronym, expansion_terms in self._expansion_terms.items():

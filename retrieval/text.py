@@ -215,12 +215,15 @@ def term_root(term: str) -> str:
     """A coarser key than the stem, shared by derivations the stemmer keeps apart
     (`diplomaci`/`diplomat`, `strategi`/`strateg`, `terror`/`terrorist`)."""
     root = _DERIVATIONAL.sub("", term)
+    if len(root) >= 6 and root[-1] == root[-2] and root[-1] not in "aeiou":
+        root = root[:-1]  # `deterr(ence)` and `deter`
     return root if len(root) >= 5 else term
 
 
 def bigrams(terms: list[str]) -> list[str]:
-    """Adjacent term pairs, as single tokens, so that phrases score above scattered words."""
-    return [f"{a}_{b}" for a, b in itertools.pairwise(terms) if a != b]
+    """Adjacent term pairs, as single tokens, so that phrases score above scattered words.
+    A pair is unordered: `sharing intelligence` matches `intelligence sharing`."""
+    return [f"{min(a, b)}_{max(a, b)}" for a, b in itertools.pairwise(terms) if a != b]
 
 
 # Abbreviations after which a period does not end a sentence.

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from retrieval.index import EPSILON, BM25Index, section_tokens
+from retrieval.config import DEFAULT_CONFIG
+from retrieval.index import BM25Index, section_tokens
 from retrieval.library import Library
 
 
@@ -14,7 +15,7 @@ def test_scores_equal_rank_bm25_on_the_same_tokens(library: Library) -> None:
     sections = list(library.sections.values())
     documents = [section_tokens(s) for s in sections]
     index = BM25Index([s.id for s in sections], documents)
-    plain = BM25Okapi(documents, epsilon=EPSILON)
+    plain = BM25Okapi(documents, epsilon=DEFAULT_CONFIG.epsilon)
     for query in (["militari", "attach"], ["cyber", "diplomaci", "cyber_diplomaci"], ["zzz"]):
         weights = {term: float(query.count(term)) for term in query}
         assert np.allclose(index.scores(weights), plain.get_scores(query))
