@@ -14,17 +14,19 @@ class SearchConfig:
     # times, so a heading match outweighs a passing mention in the body.
     heading_weight: int = 3
     k1: float = 1.5
-    b: float = 0.75
+    b: float = 0.5
     # rank-bm25 floors the idf of terms found in over half the sections at epsilon x
     # the mean idf. Phrase tokens are rare and raise that mean, so the default 0.25 let
     # `diplomacy` (in 79 of 83 sections) weigh nearly as much as `cyber`.
     epsilon: float = 0.05
     # Adjacent query words that also stand together in the corpus.
-    phrase_weight: float = 1.0
+    phrase_weight: float = 0.25
     # A derivation of a query word (`diplomatic` for `diplomacy`) counts, but less.
     family_weight: float = 0.5
     # An acronym's expansion (or the reverse) is evidence, weaker than the words typed.
     expansion_weight: float = 0.5
+    # Facet words added for the kind of question asked (`what stops …` -> challenges).
+    facet_weight: float = 1.5
     # Pseudo-relevance feedback: terms taken from the top sections (0 turns it off).
     feedback_terms: int = 0
     feedback_sections: int = 3

@@ -26,6 +26,15 @@ class Hit:
     score: float
 
 
+HEADING_MARK = "h:"
+
+
+def heading_marker(term: str) -> str:
+    """The token saying "this term is in the heading", for query parts that should match
+    what a section is about and not what it mentions (question facets)."""
+    return HEADING_MARK + term
+
+
 def section_tokens(
     section: Section, heading_weight: int = DEFAULT_CONFIG.heading_weight
 ) -> list[str]:
@@ -33,6 +42,7 @@ def section_tokens(
     above the body, body terms, and body phrases (adjacent terms within a sentence)."""
     heading = tokenize(section.heading) if section.heading != "Introduction" else []
     tokens = (heading + bigrams(heading)) * heading_weight
+    tokens.extend(heading_marker(term) for term in dict.fromkeys(heading))
     for paragraph in section.paragraphs:
         for start, end in split_sentences(paragraph):
             terms = tokenize(paragraph[start:end])
@@ -58,6 +68,8 @@ class BM25Index:
         self.doc_ids: tuple[str, ...] = tuple(doc_ids)
         model = BM25Okapi([list(doc) or [""] for doc in documents], k1=k1, b=b, epsilon=epsilon)
         self.idf: dict[str, float] = dict(model.idf)
+        self.term_counts: tuple[dict[str, int], ...] = tuple(model.doc_freqs)
+        self._position = {doc_id: i for i, doc_id in enumerate(self.doc_ids)}
         doc_len = np.asarray(model.doc_len, dtype=np.float64)
         norm = k1 * (1 - b + b * doc_len / model.avgdl)
         postings: dict[str, tuple[list[int], list[float]]] = {}
@@ -73,6 +85,10 @@ class BM25Index:
         self.document_frequency: dict[str, int] = {
             term: len(docs) for term, (docs, _) in self._postings.items()
         }
+
+    def counts_of(self, doc_id: str) -> dict[str, int]:
+        """How often each term occurs in one document (headings counted with weight)."""
+        return self.term_counts[self._position[doc_id]]
 
     @property
     def size(self) -> int:

@@ -12,8 +12,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from retrieval.config import DEFAULT_CONFIG, SearchConfig
+from retrieval.index import heading_marker
 from retrieval.text import (
     STOP_WORDS,
     Word,
@@ -38,6 +40,39 @@ GENERAL_ACRONYMS: Mapping[str, str] = {
     "EU": "European Union",
     "AI": "artificial intelligence",
 }
+
+# What a study-group question asks for, when it asks it in everyday words: the facet
+# words the articles use in their headings for that kind of question. Keyed on the
+# shape of a question, never on a topic.
+QUESTION_FACETS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), facet)
+    for pattern, facet in (
+        (
+            r"\b(?:stops?|prevents?|hinders?|hamper|obstacles?|barriers?|problems?|"
+            r"difficult(?:y|ies)?|hard(?:er)?|troubles?|dangers?|risks?|go wrong|fail(?:s|ure)?|"
+            r"limits?|limitations?|weakness(?:es)?|downsides?|struggle)\b",
+            "challenges obstacles",
+        ),
+        (
+            r"\b(?:(?:is|are) (?:\w+ )?working|does (?:\w+ )?work|works?|succeed(?:s|ed)?|"
+            r"success(?:ful)?|how well|measured?|assess(?:ed)?|evaluated?|judged?|pay off|"
+            r"tell (?:whether|if))\b",
+            "effectiveness assessing",
+        ),
+        (
+            r"\b(?:future|next|coming years|ahead|will change|going forward|trends?)\b",
+            "future trends",
+        ),
+        (
+            r"\b(?:examples?|instances?|cases?|real[- ]world|histor(?:y|ical)|precedents?)\b",
+            "case studies examples",
+        ),
+        (
+            r"\b(?:improve|better|best way|best practices?|tips|strengthen|make \w+ more)\b",
+            "enhancing best practices strategies",
+        ),
+    )
+)
 
 _PAREN_ACRONYM = re.compile(r"(?P<before>[^()]{0,120}?)\s*\((?P<acronym>[A-Z][A-Za-z]{1,9})\)")
 
@@ -148,6 +183,19 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+@cache
+def _english_words() -> Mapping[str, int]:
+    # Loaded on first use only: most queries need no correction.
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1).word_frequency.dictionary
+
+
+def is_english_word(word: str) -> bool:
+    """True when ``word`` is in pyspellchecker's English dictionary."""
+    return word.lower() in _english_words()
+
+
 def correction_limit(word: str) -> int:
     """How many edits a typo of this length may have: short words are left alone, and
     two edits only in long words (`assymetric`), where they still leave 80% intact
@@ -184,8 +232,12 @@ class QueryAnalyser:
         }
 
     def correct(self, word: str) -> str | None:
-        """The closest corpus word to an unknown word, if one is close enough."""
+        """The closest corpus word to an unknown word, if one is close enough. A real
+        English word is never "corrected" (`stops` is not a typo of `steps`, nor
+        `medieval` of `medical`): the corpus just does not use it."""
         limit = correction_limit(word)
+        if limit == 0 or is_english_word(word):
+            return None
         best: tuple[int, int, str] | None = None
         for length in range(len(word) - limit, len(word) + limit + 1):
             for candidate in self._by_length.get(length, ()):
@@ -238,6 +290,7 @@ class QueryAnalyser:
             if closed_up in self._known and closed_up not in weighted:
                 weighted[closed_up] += 1.0  # `peace keeping` -> `peacekeeping`
         expansions = self._expand(surfaces, sequence, weighted)
+        self._add_facets(text[:MAX_QUERY_CHARS], weighted)
         terms = tuple(dict.fromkeys(term for terms in per_word for term in terms))
         related: list[str] = []
         for term in terms:
@@ -257,6 +310,14 @@ class QueryAnalyser:
             word_count=len(per_word),
             related=tuple(dict.fromkeys(related)),
         )
+
+    def _add_facets(self, text: str, weighted: Counter[str]) -> None:
+        lowered = normalize(text).lower()
+        for pattern, facet in QUESTION_FACETS:
+            if pattern.search(lowered):
+                for term in map(heading_marker, _plain_terms(facet)):
+                    if term in self._known:
+                        weighted[term] += self._config.facet_weight
 
     def _expand(
         self, surfaces: list[str], sequence: list[str], weighted: Counter[str]

@@ -15,7 +15,8 @@ def test_scores_equal_rank_bm25_on_the_same_tokens(library: Library) -> None:
     sections = list(library.sections.values())
     documents = [section_tokens(s) for s in sections]
     index = BM25Index([s.id for s in sections], documents)
-    plain = BM25Okapi(documents, epsilon=DEFAULT_CONFIG.epsilon)
+    config = DEFAULT_CONFIG
+    plain = BM25Okapi(documents, k1=config.k1, b=config.b, epsilon=config.epsilon)
     for query in (["militari", "attach"], ["cyber", "diplomaci", "cyber_diplomaci"], ["zzz"]):
         weights = {term: float(query.count(term)) for term in query}
         assert np.allclose(index.scores(weights), plain.get_scores(query))
