@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -51,7 +52,8 @@ class Library:
             epsilon=config.epsilon,
         )
         texts = [text for s in ordered for text in (s.heading, *s.paragraphs)]
-        acronyms = {**GENERAL_ACRONYMS, **mine_acronyms(texts)}
+        self.acronyms = MappingProxyType(mine_acronyms(texts))
+        acronyms = {**GENERAL_ACRONYMS, **self.acronyms}
         self.analyser = QueryAnalyser(vocabulary_of(texts), self.index.idf.keys(), acronyms, config)
 
     @classmethod
@@ -83,6 +85,14 @@ class Library:
                 if len(topics) >= count:
                     return tuple(topics)
         return tuple(topics)
+
+    def case_sections(self) -> tuple[Section, ...]:
+        """The sections whose heading names case studies (or examples)."""
+        return tuple(
+            s
+            for s in self.sections.values()
+            if re.search(r"\b(?:case stud(?:y|ies)|examples?)\b", s.heading, re.IGNORECASE)
+        )
 
     def article_of(self, section: Section) -> Article:
         """The article a section belongs to."""

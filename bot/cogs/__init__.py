@@ -1,0 +1,1 @@
+"""Slash-command cogs: each glues pure builders to Discord and nothing more."""

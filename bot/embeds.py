@@ -1,0 +1,235 @@
+"""Pure builders of Discord embeds. Every builder returns embeds within Discord's limits:
+they truncate here, so cogs never have to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+from discord.utils import escape_markdown, escape_mentions
+
+from bot import limits
+from bot.render import briefing_title, mark_excerpt
+from retrieval.briefing import Briefing
+from retrieval.corpus import Article, Section
+from retrieval.library import Library
+
+BRAND_COLOUR = discord.Colour.dark_teal()
+WARNING_COLOUR = discord.Colour.gold()
+ERROR_COLOUR = discord.Colour.red()
+ELLIPSIS = "…"
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut text to at most ``limit`` characters, ending in an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
+
+
+def escape_user_text(text: str) -> str:
+    """User text shown back: one line, markdown escaped, mentions defused (`@everyone`
+    is shown, never pings, even where allowed mentions would not apply)."""
+    return escape_mentions(escape_markdown(" ".join(text.split())))
+
+
+def _lines_within(lines: Sequence[str], limit: int) -> str:
+    """Join whole lines while they fit; a last line says how many were left out."""
+    out: list[str] = []
+    used = 0
+    for index, line in enumerate(lines):
+        line = truncate(line, limit)
+        remaining = len(lines) - index
+        cost = len(line) + (1 if out else 0)
+        tail = f"\n… and {remaining - 1} more" if remaining > 1 else ""
+        if used + cost + len(tail) > limit:
+            out.append(f"… and {remaining} more")
+            break
+        out.append(line)
+        used += cost
+    return "\n".join(out)
+
+
+def fit_message(embeds: list[discord.Embed]) -> list[discord.Embed]:
+    """Drop trailing fields, then shorten descriptions, until the embeds of one message
+    fit in Discord's 6000-character total (and at most 10 embeds)."""
+    embeds = embeds[: limits.EMBEDS_PER_MESSAGE]
+    while sum(len(e) for e in embeds) > limits.MESSAGE_EMBEDS_TOTAL:
+        excess = sum(len(e) for e in embeds) - limits.MESSAGE_EMBEDS_TOTAL
+        last = embeds[-1]
+        if len(embeds) > 1 and not last.fields:
+            embeds.pop()
+        elif last.fields:
+            last.remove_field(len(last.fields) - 1)
+        elif last.description:
+            keep = max(len(last.description) - excess - 1, 0)
+            last.description = truncate(last.description, keep) if keep else None
+        else:
+            last.title = truncate(last.title or "", max(len(last.title or "") - excess, 1))
+    return embeds
+
+
+def briefing_embed(briefing: Briefing, *, question: bool = False) -> discord.Embed:
+    """The embed of a briefing: numbered excerpts with bold query words and citations,
+    the sources, the AI-provenance caveat where one applies, and a footer with the corpus
+    and the number of sections searched. A briefing that found nothing says so and
+    suggests topics."""
+    title = escape_user_text(briefing_title(briefing, question=question))
+    embed = discord.Embed(
+        title=truncate(title, limits.EMBED_TITLE),
+        colour=BRAND_COLOUR if briefing.found else WARNING_COLOUR,
+    )
+    notes = [f"*{escape_markdown(note)}*" for note in briefing.notes]
+    excerpts = [
+        f"{number}. {mark_excerpt(excerpt, escape=escape_markdown)} [{excerpt.citation_no}]"
+        for number, excerpt in enumerate(briefing.excerpts, start=briefing.offset + 1)
+    ]
+    if not briefing.found and briefing.suggestions:
+        excerpts.append("Try one of these topics instead:")
+        excerpts.extend(f"• {escape_markdown(topic)}" for topic in briefing.suggestions)
+    embed.description = _lines_within([*notes, *excerpts], limits.EMBED_DESCRIPTION) or None
+    if briefing.sources:
+        lines = [f"[{s.citation_no}] {escape_markdown(s.label)}" for s in briefing.sources]
+        embed.add_field(
+            name="Sources", value=_lines_within(lines, limits.EMBED_FIELD_VALUE), inline=False
+        )
+    if briefing.caveats:
+        caveats = [f"⚠️ {escape_markdown(caveat)}" for caveat in briefing.caveats]
+        embed.add_field(
+            name="Caveat: AI-generated source",
+            value=_lines_within(caveats, limits.EMBED_FIELD_VALUE),
+            inline=False,
+        )
+    footer = f"{briefing.corpus_name} · {briefing.sections_searched} sections searched"
+    if briefing.has_more:
+        footer += " · More for the next excerpts"
+    embed.set_footer(text=truncate(footer, limits.EMBED_FOOTER))
+    return fit_message([embed])[0]
+
+
+def sources_embed(library: Library) -> discord.Embed:
+    """The articles of the corpus, with titles and section counts."""
+    embed = discord.Embed(
+        title=truncate(f"Sources: {library.name}", limits.EMBED_TITLE),
+        description=truncate(
+            f"{len(library.articles)} articles, {len(library.sections)} sections.",
+            limits.EMBED_DESCRIPTION,
+        ),
+        colour=BRAND_COLOUR,
+    )
+    for article in library.articles[: limits.EMBED_FIELDS]:
+        caveat = "\n⚠️ AI-generated (the article says so)" if article.provenance else ""
+        embed.add_field(
+            name=truncate(escape_markdown(article.title), limits.EMBED_FIELD_NAME),
+            value=truncate(
+                f"{len(article.sections)} sections · `{escape_markdown(article.source_file)}`"
+                + caveat,
+                limits.EMBED_FIELD_VALUE,
+            ),
+            inline=False,
+        )
+    if len(library.articles) > limits.EMBED_FIELDS:
+        embed.set_footer(text=f"{len(library.articles) - limits.EMBED_FIELDS} more not shown")
+    return fit_message([embed])[0]
+
+
+HELP_ENTRIES: tuple[tuple[str, str], ...] = (
+    ("/brief topic", "A cited briefing of 3–5 excerpts on a topic. `/brief cyber diplomacy`"),
+    (
+        "/ask question",
+        "A question answered from the articles, cited. `/ask what do military attachés do?`",
+    ),
+    ("/cases [name]", "The case studies the articles describe, or one of them. `/cases jcpoa`"),
+    ("/sources", "The articles the bot quotes from, with their sections."),
+    ("/help", "This message."),
+)
+
+
+def help_embed(corpus_name: str) -> discord.Embed:
+    """What each command does, with examples."""
+    embed = discord.Embed(
+        title="diplobrief: cited briefings on diplomacy and security",
+        description=(
+            "Every sentence is quoted exactly from an article and cited `[n] Article › Section`. "
+            "When the articles have nothing on a topic, the bot says so.\n"
+            "Add `private: True` to /brief, /ask or /cases to see the answer alone."
+        ),
+        colour=BRAND_COLOUR,
+    )
+    for name, text in HELP_ENTRIES:
+        embed.add_field(name=name, value=text, inline=False)
+    embed.set_footer(text=truncate(f"Corpus: {corpus_name}", limits.EMBED_FOOTER))
+    return embed
+
+
+def section_embeds(article: Article, section: Section) -> list[list[discord.Embed]]:
+    """The full text of a section, as messages (each a list of embeds within the limits),
+    split between paragraphs, or inside a long paragraph at a sentence or word."""
+    escaped = [escape_markdown(paragraph) for paragraph in section.paragraphs]
+    chunks = _split_text(escaped, limits.EMBED_DESCRIPTION - 100)
+    title = truncate(escape_markdown(f"{section.heading} — {article.title}"), limits.EMBED_TITLE)
+    embeds: list[discord.Embed] = []
+    for index, chunk in enumerate(chunks or [""], start=1):
+        embed = discord.Embed(
+            title=title if index == 1 else None,
+            description=chunk or "(This section has no text.)",
+            colour=BRAND_COLOUR,
+        )
+        if len(chunks) > 1:
+            embed.set_footer(text=f"Part {index} of {len(chunks)}")
+        embeds.append(embed)
+    if article.provenance:
+        embeds[-1].add_field(
+            name="Caveat: AI-generated source",
+            value=truncate(escape_markdown(article.provenance), limits.EMBED_FIELD_VALUE),
+        )
+    messages: list[list[discord.Embed]] = [[]]
+    for embed in embeds:
+        if sum(len(e) for e in messages[-1]) + len(embed) > limits.MESSAGE_EMBEDS_TOTAL:
+            messages.append([])
+        messages[-1].append(embed)
+    return [fit_message(message) for message in messages]
+
+
+def _split_text(paragraphs: Sequence[str], limit: int) -> list[str]:
+    pieces: list[str] = []
+    for paragraph in paragraphs:
+        while len(paragraph) > limit:
+            cut = max(paragraph.rfind(". ", 0, limit), paragraph.rfind(" ", 0, limit))
+            cut = cut + 1 if cut > 0 else limit
+            pieces.append(paragraph[:cut].rstrip())
+            paragraph = paragraph[cut:].lstrip()
+        pieces.append(paragraph)
+    chunks: list[str] = []
+    for piece in pieces:
+        if chunks and len(chunks[-1]) + 2 + len(piece) <= limit:
+            chunks[-1] += "\n\n" + piece
+        else:
+            chunks.append(piece)
+    return chunks
+
+
+def error_embed(message: str) -> discord.Embed:
+    """A short error for the user."""
+    return discord.Embed(
+        description=truncate(message, limits.EMBED_DESCRIPTION), colour=ERROR_COLOUR
+    )
+
+
+def case_sections_embed(library: Library) -> discord.Embed:
+    """The sections that present case studies, grouped by article."""
+    embed = discord.Embed(title="Case studies in the articles", colour=BRAND_COLOUR)
+    by_article: dict[str, list[str]] = {}
+    for section in library.case_sections():
+        title = library.article_of(section).title
+        by_article.setdefault(title, []).append(f"• {escape_markdown(section.heading)}")
+    for title, lines in list(by_article.items())[: limits.EMBED_FIELDS]:
+        embed.add_field(
+            name=truncate(escape_markdown(title), limits.EMBED_FIELD_NAME),
+            value=_lines_within(lines, limits.EMBED_FIELD_VALUE),
+            inline=False,
+        )
+    if not by_article:
+        embed.description = "No section of the corpus presents case studies."
+    embed.set_footer(text="/cases name:<case> for a briefing on one of them")
+    return fit_message([embed])[0]

@@ -1,0 +1,58 @@
+"""Fixtures for the bot: the real bot, built with real settings and the real corpus,
+its interaction HTTP recorded instead of sent."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import discord
+import pytest
+from discord.webhook.async_ import async_context
+
+from bot.client import DiploBot, create_bot
+from bot.settings import Settings
+from retrieval.library import Library
+from tests.bot.discord_fakes import APP_ID, RecordingAdapter, install, settle, user_payload
+
+
+def make_settings(**overrides: Any) -> Settings:
+    """Settings for tests: never read from a .env file."""
+    return Settings(_env_file=None, discord_token="x.y.z", **overrides)
+
+
+@pytest.fixture
+async def recorder() -> AsyncIterator[RecordingAdapter]:
+    adapter = RecordingAdapter()
+    token = install(adapter)
+    yield adapter
+    async_context.reset(token)
+
+
+@asynccontextmanager
+async def running(client: DiploBot) -> AsyncIterator[DiploBot]:
+    """The bot as after READY (its user and application known), commands loaded."""
+    async with client:
+        state = client._connection
+        state.application_id = APP_ID
+        state.user = discord.ClientUser(state=state, data={**user_payload(APP_ID), "bot": True})
+        await client.setup_hook()
+        try:
+            yield client
+        finally:
+            for view in list(client._live_views.values()):
+                view.stop()
+
+
+@pytest.fixture
+async def bot(library: Library, recorder: RecordingAdapter) -> AsyncIterator[DiploBot]:
+    async with running(create_bot(make_settings(cooldown_rate=1000), library)) as client:
+        yield client  # type: ignore[misc]
+
+
+async def deliver(bot: DiploBot, payload: dict[str, Any]) -> None:
+    """Hand an INTERACTION_CREATE payload to the bot as the gateway would, and wait
+    until it has been handled."""
+    bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+    await settle()

@@ -1,0 +1,257 @@
+"""Test support: real interaction payloads fed to the real bot, and a recording webhook
+adapter (discord.py's own extension point for interaction HTTP) that answers like
+Discord and keeps every request for the tests to inspect. Nothing reaches the network."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+from discord.webhook.async_ import AsyncWebhookAdapter, async_context
+
+APP_ID = 900000000000000001
+GUILD_ID = 900000000000000002
+CHANNEL_ID = 900000000000000003
+USER_ID = 900000000000000004
+_ids = itertools.count(910000000000000000)
+
+
+def snowflake() -> str:
+    """A fresh id."""
+    return str(next(_ids))
+
+
+def user_payload(user_id: int = USER_ID) -> dict[str, Any]:
+    """A user as Discord sends it."""
+    return {
+        "id": str(user_id),
+        "username": f"student{user_id % 1000}",
+        "discriminator": "0",
+        "global_name": "Student",
+        "avatar": None,
+    }
+
+
+def _base(kind: int, data: dict[str, Any], *, dm: bool, user_id: int) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "id": snowflake(),
+        "application_id": str(APP_ID),
+        "type": kind,
+        "token": f"token-{snowflake()}",
+        "version": 1,
+        "data": data,
+        "locale": "en-US",
+        "app_permissions": "0",
+        "entitlements": [],
+        "attachment_size_limit": 8 * 1024 * 1024,
+    }
+    if dm:
+        payload["user"] = user_payload(user_id)
+        payload["channel_id"] = str(CHANNEL_ID)
+        payload["channel"] = {
+            "id": str(CHANNEL_ID),
+            "type": 1,
+            "recipients": [user_payload(user_id)],
+            "last_message_id": None,
+            "flags": 0,
+        }
+        payload["context"] = 1
+        payload["authorizing_integration_owners"] = {"1": str(user_id)}
+    else:
+        payload["guild_id"] = str(GUILD_ID)
+        payload["guild_locale"] = "en-US"
+        payload["channel_id"] = str(CHANNEL_ID)
+        payload["channel"] = {
+            "id": str(CHANNEL_ID),
+            "type": 0,
+            "guild_id": str(GUILD_ID),
+            "name": "study-group",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+            "topic": None,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "permissions": "0",
+        }
+        payload["member"] = {
+            "user": user_payload(user_id),
+            "roles": [],
+            "joined_at": "2026-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "permissions": "0",  # no channel permissions at all
+        }
+        payload["context"] = 0
+        payload["authorizing_integration_owners"] = {"0": str(GUILD_ID)}
+    return payload
+
+
+def command_payload(
+    command: str, /, *, dm: bool = False, user_id: int = USER_ID, **options: Any
+) -> dict[str, Any]:
+    """An APPLICATION_COMMAND interaction for a chat-input command."""
+    types = {str: 3, bool: 5, int: 4}
+    data = {
+        "id": snowflake(),
+        "name": command,
+        "type": 1,
+        "options": [
+            {"name": key, "type": types[type(value)], "value": value}
+            for key, value in options.items()
+        ],
+    }
+    return _base(2, data, dm=dm, user_id=user_id)
+
+
+def autocomplete_payload(name: str, option: str, typed: str) -> dict[str, Any]:
+    """An APPLICATION_COMMAND_AUTOCOMPLETE interaction with one focused option."""
+    data = {
+        "id": snowflake(),
+        "name": name,
+        "type": 1,
+        "options": [{"name": option, "type": 3, "value": typed, "focused": True}],
+    }
+    return _base(4, data, dm=False, user_id=USER_ID)
+
+
+def component_payload(
+    message: dict[str, Any],
+    custom_id: str,
+    *,
+    component_type: int = 2,
+    values: list[str] | None = None,
+    user_id: int = USER_ID,
+) -> dict[str, Any]:
+    """A MESSAGE_COMPONENT interaction on a message the bot sent."""
+    data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
+    if values is not None:
+        data["values"] = values
+    payload = _base(3, data, dm=False, user_id=user_id)
+    payload["message"] = message
+    return payload
+
+
+@dataclass
+class Request:
+    """One HTTP request the bot made to Discord."""
+
+    method: str
+    path: str
+    payload: dict[str, Any] | None
+
+
+@dataclass
+class RecordingAdapter(AsyncWebhookAdapter):
+    """Answers interaction callbacks and webhook calls as Discord would, and records them.
+    The last message payload the bot produced is kept, so components can be pressed."""
+
+    requests: list[Request] = field(default_factory=list)
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fail_with: discord.HTTPException | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    async def request(
+        self, route: Any, session: Any = None, *, payload: Any = None, **_: Any
+    ) -> Any:
+        path = route.url.removeprefix(route.BASE)
+        self.requests.append(Request(route.method, path, payload))
+        if self.fail_with is not None:
+            error, self.fail_with = self.fail_with, None
+            raise error
+        if path.endswith("/callback"):
+            return self._callback(payload or {})
+        if route.method in {"PATCH", "POST"}:
+            return self._message(payload or {}, key="@original" if "@original" in path else None)
+        if route.method == "GET":
+            return self.messages.get("@original") or self._message({}, key="@original")
+        return None
+
+    def _callback(self, payload: dict[str, Any]) -> dict[str, Any]:
+        kind = payload.get("type")
+        data = payload.get("data") or {}
+        message_id = None
+        if kind in (4, 5, 7):
+            message_id = self._message(data, key="@original")["id"]
+        return {
+            "interaction": {
+                "id": snowflake(),
+                "type": 2,
+                "response_message_id": message_id,
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool((data.get("flags") or 0) & 64),
+            }
+        }
+
+    def _message(self, data: dict[str, Any], *, key: str | None) -> dict[str, Any]:
+        previous = self.messages.get(key) if key else None
+        message = {
+            "id": previous["id"] if previous else snowflake(),
+            "channel_id": str(CHANNEL_ID),
+            "type": 20,
+            "content": data.get("content", ""),
+            "embeds": data.get("embeds", previous["embeds"] if previous else []),
+            "components": data.get("components", previous["components"] if previous else []),
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "timestamp": "2026-11-22T00:00:00+00:00",
+            "edited_timestamp": None,
+            "flags": data.get("flags", 0),
+            "author": {**user_payload(APP_ID), "bot": True},
+        }
+        if key:
+            self.messages[key] = message
+        self.messages[message["id"]] = message
+        return message
+
+    def callbacks(self) -> list[dict[str, Any]]:
+        """The payloads of the interaction callbacks, in order."""
+        return [r.payload or {} for r in self.requests if r.path.endswith("/callback")]
+
+    def sent_messages(self) -> list[dict[str, Any]]:
+        """Every message body the bot sent or edited (callbacks' data and webhook calls)."""
+        out = []
+        for r in self.requests:
+            body = r.payload or {}
+            if r.path.endswith("/callback"):
+                body = body.get("data") or {}
+            if body:
+                out.append(body)
+        return out
+
+
+async def settle(timeout: float = 5.0) -> None:
+    """Wait until every task the bot started for an interaction has finished."""
+    current = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        pending = [
+            t for t in asyncio.all_tasks() if t is not current and not t.done() and not _waits(t)
+        ]
+        if not pending:
+            return
+        await asyncio.wait(pending, timeout=0.05)
+    raise AssertionError("the bot did not finish handling the interaction in time")
+
+
+def _waits(task: asyncio.Task[Any]) -> bool:
+    """Tasks that wait by design (a view's timeout timer) are not work in progress."""
+    return "timeout_task_impl" in getattr(task.get_coro(), "__qualname__", "")
+
+
+def install(adapter: RecordingAdapter) -> Any:
+    """Route discord.py's interaction HTTP through ``adapter``; returns the reset token."""
+    return async_context.set(adapter)

@@ -1,0 +1,225 @@
+"""The commands, invoked through the real command tree with real interaction payloads;
+the assertions are on the payloads that would be sent to Discord."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import limits
+from bot.client import DiploBot, create_bot
+from tests.bot.conftest import deliver, make_settings, running
+from tests.bot.discord_fakes import (
+    RecordingAdapter,
+    autocomplete_payload,
+    command_payload,
+    component_payload,
+)
+
+EPHEMERAL = 64
+
+
+def only_response(recorder: RecordingAdapter) -> dict[str, Any]:
+    callbacks = recorder.callbacks()
+    assert len(callbacks) == 1, callbacks
+    return callbacks[0]
+
+
+def embed_total(embeds: list[dict[str, Any]]) -> int:
+    total = 0
+    for e in embeds:
+        total += len(e.get("title", "")) + len(e.get("description", ""))
+        total += len((e.get("footer") or {}).get("text", ""))
+        total += sum(len(f["name"]) + len(f["value"]) for f in e.get("fields", []))
+    return total
+
+
+async def test_brief_posts_a_cited_briefing(bot: DiploBot, recorder: RecordingAdapter) -> None:
+    await deliver(bot, command_payload("brief", topic="cyber diplomacy"))
+    response = only_response(recorder)
+    assert response["type"] == 4  # answered directly: the search is fast
+    data = response["data"]
+    assert data["allowed_mentions"] == {"parse": []}
+    assert not data.get("flags", 0) & EPHEMERAL
+    (embed,) = data["embeds"]
+    assert embed["title"] == "Briefing: cyber diplomacy"
+    assert embed["description"].startswith("1. ")
+    assert "**cyber" in embed["description"].lower()
+    sources = next(f for f in embed["fields"] if f["name"] == "Sources")
+    assert sources["value"].startswith("[1] ")
+    assert "83 sections searched" in embed["footer"]["text"]
+    rows = data["components"]
+    custom_ids = [c["custom_id"] for row in rows for c in row["components"]]
+    assert any(cid.startswith("db:more:b:") for cid in custom_ids)
+    assert "db:read" in custom_ids
+    assert all(len(cid) <= limits.CUSTOM_ID for cid in custom_ids)
+
+
+async def test_brief_private_is_ephemeral(bot: DiploBot, recorder: RecordingAdapter) -> None:
+    await deliver(bot, command_payload("brief", topic="peacekeeping", private=True))
+    assert only_response(recorder)["data"]["flags"] & EPHEMERAL
+
+
+async def test_ask_titles_the_embed_with_the_question(
+    bot: DiploBot, recorder: RecordingAdapter
+) -> None:
+    question = "What do military attachés actually do?"
+    await deliver(bot, command_payload("ask", question=question, dm=True))
+    (embed,) = only_response(recorder)["data"]["embeds"]
+    assert embed["title"] == question
+    assert "The Role of Military Attachés" in embed["fields"][0]["value"]
+
+
+async def test_miss_is_answered_privately_with_suggestions(
+    bot: DiploBot, recorder: RecordingAdapter
+) -> None:
+    await deliver(bot, command_payload("brief", topic="pizza dough hydration"))
+    data = only_response(recorder)["data"]
+    assert data["flags"] & EPHEMERAL
+    (embed,) = data["embeds"]
+    assert "nothing on this topic" in embed["description"]
+    assert "Try one of these topics instead" in embed["description"]
+    assert "components" not in data or data["components"] == []
+
+
+async def test_everyone_is_echoed_but_pings_nobody(
+    bot: DiploBot, recorder: RecordingAdapter
+) -> None:
+    await deliver(bot, command_payload("brief", topic="@everyone <@&123> **NATO**"))
+    data = only_response(recorder)["data"]
+    assert data["allowed_mentions"] == {"parse": []}
+    title = data["embeds"][0]["title"]
+    assert "@\u200beveryone" in title
+    assert "\\*\\*NATO\\*\\*" in title
+
+
+async def test_huge_and_odd_queries_get_valid_replies(
+    bot: DiploBot, recorder: RecordingAdapter
+) -> None:
+    for topic in [
+        "diplomacy " * 30,
+        "\u200b\u200b",
+        "ｃｙｂｅｒ ｄｉｐｌｏｍａｃｙ",
+        "🛰️ satellites",
+        "` ``` `",
+    ]:
+        await deliver(bot, command_payload("brief", topic=topic[:300]))
+    callbacks = recorder.callbacks()
+    assert len(callbacks) == 5
+    for callback in callbacks:
+        embeds = callback["data"]["embeds"]
+        assert len(embeds[0]["title"]) <= limits.EMBED_TITLE
+        assert embed_total(embeds) <= limits.MESSAGE_EMBEDS_TOTAL
+
+
+async def test_more_edits_the_message_in_place(bot: DiploBot, recorder: RecordingAdapter) -> None:
+    await deliver(bot, command_payload("brief", topic="military diplomacy"))
+    message = recorder.messages["@original"]
+    first = message["embeds"][0]["description"]
+    more = next(
+        c["custom_id"]
+        for row in message["components"]
+        for c in row["components"]
+        if c["custom_id"].startswith("db:more:")
+    )
+    recorder.requests.clear()
+    await deliver(bot, component_payload(message, more))
+    response = only_response(recorder)
+    assert response["type"] == 7  # UPDATE_MESSAGE
+    second = response["data"]["embeds"][0]["description"]
+    assert second != first
+    assert second.startswith("6. ")
+
+
+async def test_read_section_replies_privately(bot: DiploBot, recorder: RecordingAdapter) -> None:
+    await deliver(bot, command_payload("brief", topic="military attachés"))
+    message = recorder.messages["@original"]
+    select = next(
+        c for row in message["components"] for c in row["components"] if c["custom_id"] == "db:read"
+    )
+    assert 1 <= len(select["options"]) <= limits.SELECT_OPTIONS
+    recorder.requests.clear()
+    value = select["options"][0]["value"]
+    await deliver(bot, component_payload(message, "db:read", component_type=3, values=[value]))
+    response = only_response(recorder)
+    assert response["data"]["flags"] & EPHEMERAL
+    embed = response["data"]["embeds"][0]
+    assert embed["title"].startswith("The Role of Military Attachés")
+    assert "Military attachés serve as key representatives" in embed["description"]
+
+
+async def test_stale_more_button_still_gets_an_answer(
+    bot: DiploBot, recorder: RecordingAdapter
+) -> None:
+    message = {
+        "id": "1",
+        "channel_id": "2",
+        "embeds": [],
+        "components": [
+            {
+                "type": 1,
+                "components": [
+                    {"type": 2, "style": 2, "label": "More", "custom_id": "db:more:b:5:#deadbeef"}
+                ],
+            }
+        ],
+    }
+    full = {**recorder._message({}, key=None), **message}
+    await deliver(bot, component_payload(full, "db:more:b:5:#deadbeef"))
+    response = only_response(recorder)
+    assert response["data"]["flags"] & EPHEMERAL
+    assert "too old" in response["data"]["embeds"][0]["description"]
+
+
+async def test_sources_and_help(bot: DiploBot, recorder: RecordingAdapter) -> None:
+    await deliver(bot, command_payload("sources"))
+    await deliver(bot, command_payload("help", dm=True))
+    sources, help_ = recorder.callbacks()
+    assert len(sources["data"]["embeds"][0]["fields"]) == 5
+    assert any(f["name"] == "/brief topic" for f in help_["data"]["embeds"][0]["fields"])
+
+
+async def test_cases_list_and_one_case(bot: DiploBot, recorder: RecordingAdapter) -> None:
+    await deliver(bot, command_payload("cases"))
+    await deliver(bot, command_payload("cases", name="JCPOA"))
+    listing, case = recorder.callbacks()
+    assert listing["data"]["embeds"][0]["fields"]
+    assert "Iran Nuclear Deal" in case["data"]["embeds"][0]["description"]
+
+
+async def test_autocomplete_is_capped_and_relevant(
+    bot: DiploBot, recorder: RecordingAdapter
+) -> None:
+    await deliver(bot, autocomplete_payload("brief", "topic", ""))
+    await deliver(bot, autocomplete_payload("brief", "topic", "attach"))
+    everything, attach = recorder.callbacks()
+    assert everything["type"] == 8
+    assert len(everything["data"]["choices"]) == limits.AUTOCOMPLETE_CHOICES
+    assert [c["name"] for c in attach["data"]["choices"]] == ["The Role of Military Attachés"]
+
+
+async def test_cooldown_reply_names_the_seconds(library, recorder: RecordingAdapter) -> None:
+    client = create_bot(make_settings(cooldown_rate=1, cooldown_per=60), library)
+    async with running(client):
+        await deliver(client, command_payload("brief", topic="peacekeeping"))
+        await deliver(client, command_payload("brief", topic="peacekeeping"))
+    _first, second = recorder.callbacks()
+    assert second["data"]["flags"] & EPHEMERAL
+    assert "try again in 60 s" in second["data"]["embeds"][0]["description"]
+
+
+async def test_unexpected_error_gets_an_apology_with_an_id(
+    bot: DiploBot, recorder: RecordingAdapter, monkeypatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("bot.client.build_briefing", broken)
+    await deliver(bot, command_payload("brief", topic="peacekeeping"))
+    response = only_response(recorder)
+    assert response["data"]["flags"] & EPHEMERAL
+    assert "error id" in response["data"]["embeds"][0]["description"]
+    # and the bot still answers the next one
+    monkeypatch.undo()
+    recorder.requests.clear()
+    await deliver(bot, command_payload("brief", topic="peacekeeping"))
+    assert only_response(recorder)["data"]["embeds"][0]["title"] == "Briefing: peacekeeping"
