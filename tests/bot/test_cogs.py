@@ -223,3 +223,27 @@ async def test_unexpected_error_gets_an_apology_with_an_id(
     recorder.requests.clear()
     await deliver(bot, command_payload("brief", topic="peacekeeping"))
     assert only_response(recorder)["data"]["embeds"][0]["title"] == "Briefing: peacekeeping"
+
+
+class _Response:
+    def __init__(self, status: int, reason: str) -> None:
+        self.status = status
+        self.reason = reason
+
+
+async def test_discord_api_errors_are_logged_and_the_bot_goes_on(
+    bot: DiploBot, recorder: RecordingAdapter, caplog
+) -> None:
+    import discord
+
+    recorder.fail_with = discord.NotFound(
+        _Response(404, "Not Found"), {"code": 10062, "message": "Unknown interaction"}
+    )
+    await deliver(bot, command_payload("brief", topic="peacekeeping"))
+    recorder.fail_with = discord.HTTPException(
+        _Response(500, "Server Error"), {"code": 0, "message": "oops"}
+    )
+    await deliver(bot, command_payload("brief", topic="peacekeeping"))
+    recorder.requests.clear()
+    await deliver(bot, command_payload("brief", topic="deterrence"))
+    assert only_response(recorder)["data"]["embeds"][0]["title"] == "Briefing: deterrence"
