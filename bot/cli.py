@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     sources = commands.add_parser("sources", help="the articles and their sections")
     sources.add_argument("--json", action="store_true")
 
+    cases = commands.add_parser("cases", help="the case studies, or one case's briefing")
+    cases.add_argument("name", nargs="*", help="a case name, alias or close match")
+    cases.add_argument("--json", action="store_true")
+
     evaluate = commands.add_parser("eval", help="measure search against a qrels file")
     evaluate.add_argument("qrels", type=Path)
     evaluate.add_argument("--json", action="store_true")
@@ -160,7 +164,46 @@ def _eval(library: Library, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"brief": _brief, "ask": _brief, "search": _search, "sources": _sources, "eval": _eval}
+def _cases(library: Library, args: argparse.Namespace) -> int:
+    from retrieval.briefing import case_briefing
+
+    if not args.name:
+        if args.json:
+            _print_json([render.case_row(library, case) for case in library.cases.cases])
+        else:
+            print(render.cases_text(library))
+        return EXIT_OK
+    name = _query_text(args.name)
+    match = library.cases.find(name)
+    if match.case is None:
+        closest = [case.name for case in match.suggestions]
+        if args.json:
+            _print_json({"query": name, "case": None, "suggestions": closest})
+        else:
+            print(f"No case matches “{name}”. Closest: " + "; ".join(closest))
+        return EXIT_NOT_FOUND
+    if args.json:
+        briefing = case_briefing(library, match.case)
+        _print_json(
+            {
+                "case": render.case_row(library, match.case),
+                "briefing": render.briefing_json(library, briefing),
+            }
+        )
+    else:
+        bold = render.ANSI_BOLD if sys.stdout.isatty() else render.MARKDOWN_BOLD
+        print(render.briefing_text(case_briefing(library, match.case), bold=bold))
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "cases": _cases,
+    "brief": _brief,
+    "ask": _brief,
+    "search": _search,
+    "sources": _sources,
+    "eval": _eval,
+}
 
 
 if __name__ == "__main__":

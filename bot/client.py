@@ -94,10 +94,10 @@ class DiploBotMixin:
         )
         embed = briefing_embed(briefing, question=kind == KIND_ASK)
         view = briefing_view(briefing, kind=kind, store=self.query_store)
-        await self._send(interaction, embed, view, ephemeral=private or not briefing.found)
+        await self.send_reply(interaction, embed, view, ephemeral=private or not briefing.found)
         self.log_command(interaction, text, len(briefing.sources), started)
 
-    async def _send(
+    async def send_reply(
         self,
         interaction: discord.Interaction,
         embed: discord.Embed,
@@ -105,6 +105,8 @@ class DiploBotMixin:
         *,
         ephemeral: bool,
     ) -> None:
+        """Send (or, after a defer, edit in) an embed with its components, and keep the
+        view so its timeout can disable them."""
         kwargs: dict[str, Any] = {"embed": embed}
         if view is not None:
             kwargs["view"] = view

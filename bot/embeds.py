@@ -216,20 +216,32 @@ def error_embed(message: str) -> discord.Embed:
     )
 
 
-def case_sections_embed(library: Library) -> discord.Embed:
-    """The sections that present case studies, grouped by article."""
+def cases_embed(library: Library) -> discord.Embed:
+    """The case catalogue, grouped by the article that first tells each case."""
+    from bot.render import cases_by_article
+
     embed = discord.Embed(title="Case studies in the articles", colour=BRAND_COLOUR)
-    by_article: dict[str, list[str]] = {}
-    for section in library.case_sections():
-        title = library.article_of(section).title
-        by_article.setdefault(title, []).append(f"• {escape_markdown(section.heading)}")
-    for title, lines in list(by_article.items())[: limits.EMBED_FIELDS]:
+    grouped = cases_by_article(library)
+    for title, cases in list(grouped.items())[: limits.EMBED_FIELDS]:
+        lines = [
+            f"• {escape_markdown(case.name)}"
+            + (" *(example)*" if case.kind != "case study" else "")
+            for case in cases
+        ]
         embed.add_field(
             name=truncate(escape_markdown(title), limits.EMBED_FIELD_NAME),
             value=_lines_within(lines, limits.EMBED_FIELD_VALUE),
             inline=False,
         )
-    if not by_article:
-        embed.description = "No section of the corpus presents case studies."
-    embed.set_footer(text="/cases name:<case> for a briefing on one of them")
+    if not grouped:
+        embed.description = "The articles present no named case studies."
+    embed.set_footer(text=f"{len(library.cases)} cases · /cases name:<case> for one of them")
     return fit_message([embed])[0]
+
+
+def no_case_embed(name: str, suggestions: Sequence[str]) -> discord.Embed:
+    """A name that matches no case, with the closest ones."""
+    text = f"No case matches “{escape_user_text(name)}”."
+    if suggestions:
+        text += " Closest: " + "; ".join(escape_markdown(s) for s in suggestions) + "."
+    return error_embed(truncate(text, limits.EMBED_DESCRIPTION))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from retrieval.briefing import Briefing, Excerpt
+from retrieval.cases import Case
 from retrieval.library import Library, SearchResult
 
 ANSI_BOLD = ("\x1b[1m", "\x1b[0m")
@@ -34,7 +35,9 @@ def mark_excerpt(
 
 
 def briefing_title(briefing: Briefing, *, question: bool = False) -> str:
-    """`Briefing: <topic>` for a topic; the question itself for /ask."""
+    """`Briefing: <topic>` for a topic; the question itself for /ask; a case's own title."""
+    if briefing.title:
+        return briefing.title
     text = " ".join(briefing.query.split())
     return text if question else f"Briefing: {text}"
 
@@ -149,3 +152,42 @@ def sources_json(library: Library) -> list[dict[str, Any]]:
         }
         for article in library.articles
     ]
+
+
+def case_row(library: Library, case: Case) -> dict[str, Any]:
+    """One case as JSON: name, kind, aliases and its sources with the quoted sentences."""
+    sources = []
+    for source in case.sources:
+        section = library.sections[source.section_id]
+        article = library.article_of(section)
+        sources.append(
+            {
+                "section_id": source.section_id,
+                "article": article.title,
+                "source_file": article.source_file,
+                "heading": section.heading,
+                "intro": source.intro,
+                "supporting": list(source.supporting),
+            }
+        )
+    return {"name": case.name, "kind": case.kind, "aliases": list(case.aliases), "sources": sources}
+
+
+def cases_by_article(library: Library) -> dict[str, list[Case]]:
+    """The cases grouped by the article that first tells them (corpus order)."""
+    grouped: dict[str, list[Case]] = {article.title: [] for article in library.articles}
+    for case in library.cases.cases:
+        first = library.sections[case.sources[0].section_id]
+        grouped[library.article_of(first).title].append(case)
+    return {title: cases for title, cases in grouped.items() if cases}
+
+
+def cases_text(library: Library) -> str:
+    """The case catalogue grouped by article, case studies before examples."""
+    lines = [f"{len(library.cases)} cases in {library.name}"]
+    for title, cases in cases_by_article(library).items():
+        lines.extend(["", title])
+        for case in cases:
+            more = f" (+{len(case.sources) - 1} more sources)" if len(case.sources) > 1 else ""
+            lines.append(f"  - {case.name} [{case.kind}]{more}")
+    return "\n".join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from retrieval.cases import Case
 from retrieval.index import Hit
 from retrieval.library import Library, SearchResult
 from retrieval.query import MAX_QUERY_CHARS, MAX_QUERY_TERMS
@@ -74,6 +75,7 @@ class Briefing:
     sections_searched: int = 0
     offset: int = 0
     has_more: bool = False
+    title: str | None = None
 
     @property
     def found(self) -> bool:
@@ -149,17 +151,8 @@ def briefing_from_result(
     for candidate in page:
         source = sources.get(candidate.section_id)
         if source is None:
-            section = library.sections[candidate.section_id]
-            article = library.article_of(section)
-            source = Source(
-                citation_no=len(sources) + 1,
-                section_id=section.id,
-                article_title=article.title,
-                heading=section.heading,
-                source_file=article.source_file,
-                provenance=article.provenance,
-            )
-            sources[section.id] = source
+            source = _source(library, candidate.section_id, len(sources) + 1)
+            sources[candidate.section_id] = source
         excerpt_text = cut_excerpt(candidate.paragraph[candidate.start : candidate.end])
         excerpts.append(
             Excerpt(
@@ -295,3 +288,53 @@ def highlight_spans(text: str, terms: frozenset[str]) -> tuple[tuple[int, int], 
         else:
             spans.append((word.start, word.end))
     return tuple(spans)
+
+
+MAX_CASE_EXCERPTS = 8
+
+
+def case_briefing(library: Library, case: Case) -> Briefing:
+    """A case told from its sources: each source's introducing sentence, and for a case
+    with few sources the sentences that support it, all quoted exactly and cited."""
+    picked: list[tuple[str, str]] = []
+    for source in case.sources:
+        picked.append((source.section_id, source.intro))
+    if len(case.sources) <= 2:
+        for source in case.sources:
+            picked.extend((source.section_id, sentence) for sentence in source.supporting[:2])
+    order = {source.section_id: n for n, source in enumerate(case.sources)}
+    picked.sort(key=lambda item: order[item[0]])
+    highlight = frozenset(term for alias in case.aliases for term in tokenize(alias))
+    excerpts: list[Excerpt] = []
+    sources: dict[str, Source] = {}
+    for section_id, sentence in picked[:MAX_CASE_EXCERPTS]:
+        source = sources.get(section_id) or _source(library, section_id, len(sources) + 1)
+        sources[section_id] = source
+        text = cut_excerpt(sentence)
+        excerpts.append(
+            Excerpt(text, section_id, source.citation_no, highlight_spans(text, highlight))
+        )
+    places = len({source.section_id for source in case.sources})
+    notes = (f"Told in {places} section{'s' if places != 1 else ''} of the corpus.",)
+    return Briefing(
+        query=case.name,
+        title=f"{case.kind.capitalize()}: {case.name}",
+        excerpts=tuple(excerpts),
+        sources=tuple(sources.values()),
+        notes=notes,
+        corpus_name=library.name,
+        sections_searched=len(library.sections),
+    )
+
+
+def _source(library: Library, section_id: str, citation_no: int) -> Source:
+    section = library.sections[section_id]
+    article = library.article_of(section)
+    return Source(
+        citation_no=citation_no,
+        section_id=section_id,
+        article_title=article.title,
+        heading=section.heading,
+        source_file=article.source_file,
+        provenance=article.provenance,
+    )

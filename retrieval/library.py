@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from retrieval.cases import CaseCatalogue, Curation, extract_cases, read_curation
 from retrieval.config import DEFAULT_CONFIG, SearchConfig
 from retrieval.corpus import Article, LoadedCorpus, Section, SkippedFile, load_corpus
 from retrieval.index import BM25Index, Hit, section_tokens
@@ -33,7 +33,12 @@ class Library:
     """Everything a search needs, built once from a corpus and never changed."""
 
     def __init__(
-        self, corpus: LoadedCorpus, *, name: str = "corpus", config: SearchConfig = DEFAULT_CONFIG
+        self,
+        corpus: LoadedCorpus,
+        *,
+        name: str = "corpus",
+        config: SearchConfig = DEFAULT_CONFIG,
+        curation: Curation | None = None,
     ) -> None:
         self.name = name
         self.config = config
@@ -54,6 +59,7 @@ class Library:
         texts = [text for s in ordered for text in (s.heading, *s.paragraphs)]
         self.acronyms = MappingProxyType(mine_acronyms(texts))
         acronyms = {**GENERAL_ACRONYMS, **self.acronyms}
+        self.cases = CaseCatalogue(extract_cases(ordered, acronyms, curation))
         self.analyser = QueryAnalyser(vocabulary_of(texts), self.index.idf.keys(), acronyms, config)
 
     @classmethod
@@ -65,7 +71,12 @@ class Library:
         config: SearchConfig = DEFAULT_CONFIG,
     ) -> Library:
         """Load and index a corpus folder (raises CorpusError when nothing is usable)."""
-        return cls(load_corpus(directory), name=name or Path(directory).name, config=config)
+        return cls(
+            load_corpus(directory),
+            name=name or Path(directory).name,
+            config=config,
+            curation=read_curation(Path(directory)),
+        )
 
     def suggested_topics(self, count: int = 5) -> tuple[str, ...]:
         """A few topics the corpus covers, for a query that found nothing: the shortest
@@ -85,14 +96,6 @@ class Library:
                 if len(topics) >= count:
                     return tuple(topics)
         return tuple(topics)
-
-    def case_sections(self) -> tuple[Section, ...]:
-        """The sections whose heading names case studies (or examples)."""
-        return tuple(
-            s
-            for s in self.sections.values()
-            if re.search(r"\b(?:case stud(?:y|ies)|examples?)\b", s.heading, re.IGNORECASE)
-        )
 
     def article_of(self, section: Section) -> Article:
         """The article a section belongs to."""

@@ -1,7 +1,8 @@
-"""/cases: the case studies the articles describe."""
+"""/cases: the case studies the articles describe, listed and one by one."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 import discord
@@ -9,8 +10,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.briefing import MAX_QUERY_LENGTH, search_cooldown
-from bot.embeds import case_sections_embed
+from bot.embeds import briefing_embed, cases_embed, no_case_embed
 from bot.suggest import matching
+from bot.views import briefing_view
+from retrieval.briefing import case_briefing
 
 if TYPE_CHECKING:
     from bot.client import DiploBot
@@ -21,6 +24,7 @@ class CasesCog(commands.Cog):
 
     def __init__(self, bot: DiploBot) -> None:
         self.bot = bot
+        self._labels = bot.library.cases.labels()
 
     @app_commands.command(
         name="cases", description="The case studies in the articles, or one of them"
@@ -36,18 +40,29 @@ class CasesCog(commands.Cog):
         name: app_commands.Range[str, 1, MAX_QUERY_LENGTH] | None = None,
         private: bool = False,
     ) -> None:
+        library = self.bot.library
         if name is None:
-            embed = case_sections_embed(self.bot.library)
-            await interaction.response.send_message(embed=embed, ephemeral=private)
+            await interaction.response.send_message(embed=cases_embed(library), ephemeral=private)
             return
-        await self.bot.respond_briefing(interaction, name, kind="c", private=private)
+        started = time.perf_counter()
+        match = library.cases.find(name)
+        if match.case is None:
+            suggestions = [case.name for case in match.suggestions]
+            await interaction.response.send_message(
+                embed=no_case_embed(name, suggestions), ephemeral=True
+            )
+            self.bot.log_command(interaction, name, 0, started)
+            return
+        briefing = case_briefing(library, match.case)
+        view = briefing_view(briefing, kind="c", store=self.bot.query_store)
+        await self.bot.send_reply(interaction, briefing_embed(briefing), view, ephemeral=private)
+        self.bot.log_command(interaction, name, len(briefing.sources), started)
 
     @cases.autocomplete("name")
     async def name_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        names = [s.heading for s in self.bot.library.case_sections()]
-        return [app_commands.Choice(name=n, value=n) for n in matching(names, current)]
+        return [app_commands.Choice(name=n, value=n) for n in matching(self._labels, current)]
 
 
 async def setup(bot: DiploBot) -> None:

@@ -137,3 +137,22 @@ def test_retrieval_never_imports_discord() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_cases_list_and_lookup(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "cases")
+    assert code == EXIT_OK
+    assert "Iran Nuclear Deal (JCPOA) [case study]" in out
+    code, out, _ = run(capsys, "cases", "isaf")
+    assert code == EXIT_OK
+    assert out.startswith("Case study: ISAF in Afghanistan")
+    code, out, _ = run(capsys, "cases", "--json")
+    rows = json.loads(out)
+    assert {"name", "kind", "aliases", "sources"} <= set(rows[0])
+    code, out, _ = run(capsys, "cases", "jcpoa", "--json")
+    data = json.loads(out)
+    assert data["case"]["name"] == "Iran Nuclear Deal (JCPOA)"
+    assert data["briefing"]["excerpts"][0]["source_file"] == "000_a7344eb02c9b6968.txt"
+    code, out, _ = run(capsys, "cases", "pizza")
+    assert code == EXIT_NOT_FOUND
+    assert out.startswith("No case matches “pizza”. Closest: ")

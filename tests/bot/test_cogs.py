@@ -180,10 +180,22 @@ async def test_sources_and_help(bot: DiploBot, recorder: RecordingAdapter) -> No
 
 async def test_cases_list_and_one_case(bot: DiploBot, recorder: RecordingAdapter) -> None:
     await deliver(bot, command_payload("cases"))
-    await deliver(bot, command_payload("cases", name="JCPOA"))
-    listing, case = recorder.callbacks()
-    assert listing["data"]["embeds"][0]["fields"]
-    assert "Iran Nuclear Deal" in case["data"]["embeds"][0]["description"]
+    await deliver(bot, command_payload("cases", name="iran deal", private=True))
+    await deliver(bot, command_payload("cases", name="pizza"))
+    await deliver(bot, autocomplete_payload("cases", "name", "isa"))
+    listing, case, miss, complete = recorder.callbacks()
+    fields = listing["data"]["embeds"][0]["fields"]
+    assert len(fields) == 5
+    assert any("ISAF in Afghanistan" in f["value"] for f in fields)
+    embed = case["data"]["embeds"][0]
+    assert embed["title"] == "Case study: Iran Nuclear Deal \\(JCPOA\\)" or embed[
+        "title"
+    ].startswith("Case study: Iran Nuclear Deal")
+    assert "**Iran Nuclear Deal**" in embed["description"]
+    assert case["data"]["flags"] & EPHEMERAL
+    assert miss["data"]["flags"] & EPHEMERAL
+    assert "No case matches" in miss["data"]["embeds"][0]["description"]
+    assert "ISAF in Afghanistan" in [c["name"] for c in complete["data"]["choices"]]
 
 
 async def test_autocomplete_is_capped_and_relevant(

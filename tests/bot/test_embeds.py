@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot import limits
 from bot.embeds import (
     briefing_embed,
-    case_sections_embed,
+    cases_embed,
     fit_message,
     help_embed,
     section_embeds,
@@ -136,7 +136,7 @@ def test_sources_help_and_cases_embeds(library: Library) -> None:
     assert any("AI-generated" in f.value for f in sources.fields)
     help_ = help_embed(library.name)
     assert [f.name for f in help_.fields][:3] == ["/brief topic", "/ask question", "/cases [name]"]
-    cases = case_sections_embed(library)
+    cases = cases_embed(library)
     assert cases.fields
     for embed in (sources, help_, cases):
         assert_within_limits([embed])
