@@ -28,6 +28,7 @@ from bot.views import (
 from retrieval.briefing import Briefing, build_briefing
 from retrieval.corpus import CorpusError
 from retrieval.library import Library
+from retrieval.query import warm_up
 
 log = logging.getLogger("diplobrief")
 
@@ -54,6 +55,7 @@ class DiploBotMixin:
         self._live_views: dict[int, BriefingView] = {}
 
     async def setup_hook(self) -> None:
+        await asyncio.to_thread(warm_up)
         for extension in EXTENSIONS:
             await self.load_extension(extension)  # type: ignore[attr-defined]
         self.add_dynamic_items(MoreButton, ReadSectionSelect)  # type: ignore[attr-defined]

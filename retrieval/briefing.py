@@ -9,7 +9,7 @@ from retrieval.cases import Case
 from retrieval.index import Hit
 from retrieval.library import Library, SearchResult
 from retrieval.query import MAX_QUERY_CHARS, MAX_QUERY_TERMS
-from retrieval.text import bigrams, split_sentences, tokenize, word_terms, words
+from retrieval.text import tokenize, word_terms, words
 
 MIN_EXCERPTS = 3
 MAX_EXCERPTS = 5
@@ -238,20 +238,26 @@ def _section_candidates(
     query_mass = sum(max(idf.get(t, 0.0), 0.0) * w for t, w in weights.items()) or 1.0
     section_part = SECTION_WEIGHT * hit.score / top_score
     out: list[_Candidate] = []
-    for paragraph in section.paragraphs:
-        for start, end in split_sentences(paragraph):
-            sentence = paragraph[start:end]
-            if len(sentence) < MIN_SENTENCE_CHARS or sentence.endswith(":"):
-                continue
-            unigrams = tokenize(sentence)
-            terms = frozenset(unigrams) | frozenset(bigrams(unigrams))
-            match = sum(max(idf.get(t, 0.0), 0.0) * w for t, w in weights.items() if t in terms)
-            score = (1 - SECTION_WEIGHT) * match / query_mass + section_part
-            out.append(
-                _Candidate(
-                    score, match, rank, start, end, paragraph, section.id, frozenset(unigrams)
-                )
+    for sentence in library.sentences[section.id]:
+        paragraph = section.paragraphs[sentence.paragraph]
+        text = paragraph[sentence.start : sentence.end]
+        if len(text) < MIN_SENTENCE_CHARS or text.endswith(":"):
+            continue
+        terms = sentence.terms
+        match = sum(max(idf.get(t, 0.0), 0.0) * w for t, w in weights.items() if t in terms)
+        score = (1 - SECTION_WEIGHT) * match / query_mass + section_part
+        out.append(
+            _Candidate(
+                score,
+                match,
+                rank,
+                sentence.start,
+                sentence.end,
+                paragraph,
+                section.id,
+                frozenset(sentence.unigrams),
             )
+        )
     return out
 
 

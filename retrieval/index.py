@@ -35,19 +35,42 @@ def heading_marker(term: str) -> str:
     return HEADING_MARK + term
 
 
+@dataclass(frozen=True, slots=True)
+class SentenceTerms:
+    """One sentence of a section, where it is, and its terms (computed once per corpus,
+    for the index and for excerpt selection alike)."""
+
+    paragraph: int
+    start: int
+    end: int
+    unigrams: tuple[str, ...]
+    terms: frozenset[str]  # unigrams and phrase pairs
+
+
+def section_sentences(section: Section) -> tuple[SentenceTerms, ...]:
+    """Every sentence of a section with its terms."""
+    out: list[SentenceTerms] = []
+    for index, paragraph in enumerate(section.paragraphs):
+        for start, end in split_sentences(paragraph):
+            unigrams = tokenize(paragraph[start:end])
+            terms = frozenset(unigrams) | frozenset(bigrams(unigrams))
+            out.append(SentenceTerms(index, start, end, tuple(unigrams), terms))
+    return tuple(out)
+
+
 def section_tokens(
-    section: Section, heading_weight: int = DEFAULT_CONFIG.heading_weight
+    section: Section,
+    heading_weight: int = DEFAULT_CONFIG.heading_weight,
+    sentences: tuple[SentenceTerms, ...] | None = None,
 ) -> list[str]:
     """The tokens a section is indexed under: heading terms and heading phrases weighted
     above the body, body terms, and body phrases (adjacent terms within a sentence)."""
     heading = tokenize(section.heading) if section.heading != "Introduction" else []
     tokens = (heading + bigrams(heading)) * heading_weight
     tokens.extend(heading_marker(term) for term in dict.fromkeys(heading))
-    for paragraph in section.paragraphs:
-        for start, end in split_sentences(paragraph):
-            terms = tokenize(paragraph[start:end])
-            tokens.extend(terms)
-            tokens.extend(bigrams(terms))
+    for sentence in sentences if sentences is not None else section_sentences(section):
+        tokens.extend(sentence.unigrams)
+        tokens.extend(bigrams(list(sentence.unigrams)))
     return tokens
 
 

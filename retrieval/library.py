@@ -9,7 +9,7 @@ from types import MappingProxyType
 from retrieval.cases import CaseCatalogue, Curation, extract_cases, read_curation
 from retrieval.config import DEFAULT_CONFIG, SearchConfig
 from retrieval.corpus import Article, LoadedCorpus, Section, SkippedFile, load_corpus
-from retrieval.index import BM25Index, Hit, section_tokens
+from retrieval.index import BM25Index, Hit, section_sentences, section_tokens
 from retrieval.query import GENERAL_ACRONYMS, Query, QueryAnalyser, mine_acronyms, vocabulary_of
 
 DEFAULT_TOP_K = 5
@@ -49,9 +49,10 @@ class Library:
             {s.id: s for article in self.articles for s in article.sections}
         )
         ordered = list(self.sections.values())
+        self.sentences = MappingProxyType({s.id: section_sentences(s) for s in ordered})
         self.index = BM25Index(
             [s.id for s in ordered],
-            [section_tokens(s, config.heading_weight) for s in ordered],
+            [section_tokens(s, config.heading_weight, self.sentences[s.id]) for s in ordered],
             k1=config.k1,
             b=config.b,
             epsilon=config.epsilon,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -183,12 +184,26 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+_ENGLISH_LOCK = threading.Lock()
+
+
 @cache
-def _english_words() -> Mapping[str, int]:
-    # Loaded on first use only: most queries need no correction.
+def _load_english_words() -> Mapping[str, int]:
     from spellchecker import SpellChecker
 
     return SpellChecker(language="en", distance=1).word_frequency.dictionary
+
+
+def _english_words() -> Mapping[str, int]:
+    # Loaded on first use only (most queries need no correction), and once: concurrent
+    # searches in worker threads must not each load the 160,000-word dictionary.
+    with _ENGLISH_LOCK:
+        return _load_english_words()
+
+
+def warm_up() -> None:
+    """Load what query analysis loads lazily, so the first typo is as fast as the rest."""
+    _english_words()
 
 
 def is_english_word(word: str) -> bool:

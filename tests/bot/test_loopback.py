@@ -1,0 +1,311 @@
+"""End to end: the real bot, connected to a fake Discord on 127.0.0.1, answering real
+gateway events through real REST calls; with faults, load and sharding."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import statistics
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import discord
+import pytest
+import yarl
+
+from bot.client import DiploBot, create_bot
+from retrieval.library import Library
+from tests.bot.conftest import make_settings
+from tests.bot.discord_fakes import (
+    GUILD_ID,
+    autocomplete_payload,
+    command_payload,
+    component_payload,
+)
+from tests.bot.loopback import FakeDiscord, loopback
+
+EPHEMERAL = 64
+TOKEN = "MTAw.fake.token"
+
+
+def test_discord_py_attributes_the_fake_relies_on_have_not_moved() -> None:
+    assert discord.__version__.startswith("2.7."), "pin: the fake is built against discord.py 2.7"
+    assert isinstance(discord.http.Route.BASE, str)
+    assert discord.http.Route.BASE.startswith("https://discord.com/api/v10")
+    assert isinstance(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY, yarl.URL)
+
+
+async def _noop_identify(shard_id: int | None, *, initial: bool = False) -> None:
+    return None
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    fake: FakeDiscord, library: Library, **settings: Any
+) -> AsyncIterator[DiploBot]:
+    settings.setdefault("dev_guild_id", GUILD_ID)
+    settings.setdefault("cooldown_rate", 10_000)
+    bot = create_bot(make_settings(**settings), library, guild_ready_timeout=0.05)
+    bot.before_identify_hook = _noop_identify  # type: ignore[method-assign]
+    ready = asyncio.Event()
+
+    async def on_ready() -> None:
+        ready.set()
+
+    bot.add_listener(on_ready, "on_ready")
+    task = asyncio.create_task(bot.start(TOKEN))
+    try:
+        await asyncio.wait_for(ready.wait(), timeout=10)
+        yield bot  # type: ignore[misc]
+    finally:
+        for view in list(bot._live_views.values()):
+            view.stop()
+        await bot.close()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await asyncio.wait_for(task, timeout=5)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with loopback() as started:
+        yield started
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord, library: Library) -> AsyncIterator[DiploBot]:
+    async with running_bot(fake, library) as client:
+        yield client
+
+
+def custom_ids(message: dict[str, Any]) -> list[str]:
+    return [c["custom_id"] for row in message.get("components", []) for c in row["components"]]
+
+
+async def test_start_up_logs_in_syncs_and_is_ready_fast(
+    fake: FakeDiscord, library: Library
+) -> None:
+    started = time.monotonic()
+    async with running_bot(fake, library) as bot:
+        elapsed = time.monotonic() - started
+        assert bot.is_ready()
+        paths = [r.path for r in fake.requests]
+        assert "/api/v10/users/@me" in paths
+        assert "/api/v10/oauth2/applications/@me" in paths
+        synced = fake.commands[str(GUILD_ID)]
+        assert sorted(c["name"] for c in synced) == ["ask", "brief", "cases", "help", "sources"]
+        assert all(r.status == 200 for r in fake.requests)
+        assert fake.identifies[0]["intents"] == discord.Intents(guilds=True).value
+        assert "token" in fake.identifies[0]
+    print(f"start-up to on_ready: {elapsed * 1000:.0f} ms")
+    assert elapsed < 1.0
+
+
+async def test_every_command_end_to_end(fake: FakeDiscord, bot: DiploBot) -> None:
+    brief = await fake.interact(command_payload("brief", topic="cyber diplomacy"))
+    assert brief.final["embeds"][0]["title"] == "Briefing: cyber diplomacy"
+    assert brief.final["allowed_mentions"] == {"parse": []}
+
+    ask = await fake.interact(
+        command_payload("ask", question="What do military attachés do?", dm=True)
+    )
+    assert ask.final["embeds"][0]["title"] == "What do military attachés do?"
+
+    listing = await fake.interact(command_payload("cases"))
+    assert len(listing.final["embeds"][0]["fields"]) == 5
+    case = await fake.interact(command_payload("cases", name="isaf", private=True))
+    assert case.final["embeds"][0]["title"] == "Case study: ISAF in Afghanistan"
+    assert case.final["flags"] & EPHEMERAL
+
+    sources = await fake.interact(command_payload("sources"))
+    assert len(sources.final["embeds"][0]["fields"]) == 5
+    helped = await fake.interact(command_payload("help"))
+    assert helped.final["embeds"][0]["fields"][0]["name"] == "/brief topic"
+
+    complete = await fake.interact(autocomplete_payload("brief", "topic", "joint"))
+    assert complete.callbacks[0]["type"] == 8
+    assert 1 <= len(complete.callbacks[0]["data"]["choices"]) <= 25
+
+    message = brief.message
+    assert message is not None
+    more_id = next(c for c in custom_ids(message) if c.startswith("db:more:"))
+    more = await fake.interact(component_payload(message, more_id))
+    assert more.callbacks[0]["type"] == 7
+    assert more.final["embeds"][0]["description"].startswith("6. ")
+
+    option = next(
+        c for row in message["components"] for c in row["components"] if c["custom_id"] == "db:read"
+    )["options"][0]["value"]
+    read = await fake.interact(
+        component_payload(message, "db:read", component_type=3, values=[option])
+    )
+    assert read.final["flags"] & EPHEMERAL
+    assert read.final["embeds"][0]["description"]
+
+    stale = {
+        **message,
+        "components": [
+            {
+                "type": 1,
+                "components": [
+                    {"type": 2, "style": 2, "label": "More", "custom_id": "db:more:b:5:#0000"}
+                ],
+            }
+        ],
+    }
+    expired = await fake.interact(component_payload(stale, "db:more:b:5:#0000"))
+    assert "too old" in expired.final["embeds"][0]["description"]
+
+    assert all(r.status in (200, 204) for r in fake.requests), [
+        r for r in fake.requests if r.status >= 300
+    ]
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "x",
+        "diplomacy " * 30,
+        "@everyone <@&123> <@456> check this",
+        "**bold** __under__ `code` ||spoiler|| > quote",
+        "zero\u200bwidth\u200d joiner",
+        "pizza dough hydration",
+    ],
+)
+async def test_bad_input_end_to_end(fake: FakeDiscord, bot: DiploBot, topic: str) -> None:
+    result = await fake.interact(command_payload("brief", topic=topic))
+    assert len(result.callbacks) == 1
+    body = result.final
+    assert body["allowed_mentions"] == {"parse": []}
+    assert body["embeds"], "a valid reply"
+    assert all(r.status in (200, 204) for r in fake.requests)
+
+
+async def test_6000_character_query_is_refused_cleanly(fake: FakeDiscord, bot: DiploBot) -> None:
+    # Discord itself would enforce max_length=300; a client that bypasses it gets a reply.
+    result = await fake.interact(command_payload("brief", topic="a" * 6000))
+    assert len(result.callbacks) == 1
+    assert result.final["flags"] & EPHEMERAL
+
+
+async def test_gateway_close_4000_resumes_and_answers(fake: FakeDiscord, bot: DiploBot) -> None:
+    await fake.close_gateway(4000)
+    await fake.wait_live(count=2)
+    assert fake.resumes, "the bot resumed instead of identifying again"
+    result = await fake.interact(command_payload("brief", topic="peacekeeping"))
+    assert result.final["embeds"][0]["title"] == "Briefing: peacekeeping"
+
+
+async def test_op7_reconnect_resumes_and_answers(fake: FakeDiscord, bot: DiploBot) -> None:
+    await fake.send_reconnect()
+    await fake.wait_live(count=2)
+    assert fake.resumes
+    result = await fake.interact(command_payload("brief", topic="deterrence"))
+    assert result.final["embeds"][0]["title"] == "Briefing: deterrence"
+
+
+async def test_429_on_callback_is_retried(fake: FakeDiscord, bot: DiploBot) -> None:
+    fake.fail_next(
+        "callback",
+        429,
+        {"message": "You are being rate limited.", "retry_after": 0.05, "global": False},
+        {"Via": "1.1 google", "Retry-After": "1"},
+    )
+    result = await fake.interact(command_payload("brief", topic="peacekeeping"))
+    assert result.final["embeds"][0]["title"] == "Briefing: peacekeeping"
+    statuses = [r.status for r in fake.requests if r.path.endswith("/callback")]
+    assert statuses == [429, 200]
+
+
+async def test_500_on_follow_up_keeps_the_bot_up(fake: FakeDiscord, bot: DiploBot) -> None:
+    brief = await fake.interact(command_payload("brief", topic="military attachés"))
+    message = brief.message
+    option = next(
+        c for row in message["components"] for c in row["components"] if c["custom_id"] == "db:read"
+    )["options"][0]["value"]
+    fake.fail_next("followup", 500, {"message": "500: Internal Server Error", "code": 0})
+    fake.fail_next("followup", 500, {"message": "500: Internal Server Error", "code": 0})
+    fake.fail_next("followup", 500, {"message": "500: Internal Server Error", "code": 0})
+    fake.fail_next("followup", 500, {"message": "500: Internal Server Error", "code": 0})
+    fake.fail_next("followup", 500, {"message": "500: Internal Server Error", "code": 0})
+    fake.fail_next("followup", 500, {"message": "500: Internal Server Error", "code": 0})
+    read = await fake.interact(
+        component_payload(message, "db:read", component_type=3, values=[option])
+    )
+    assert read.callbacks
+    fake.faults.clear()
+    after = await fake.interact(command_payload("brief", topic="humanitarian assistance"))
+    assert after.final["embeds"][0]["title"] == "Briefing: humanitarian assistance"
+
+
+async def test_late_callback_gets_10062_and_the_bot_goes_on(
+    fake: FakeDiscord, bot: DiploBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tests.bot.loopback.INTERACTION_DEADLINE", -1.0)
+    late = await fake.send(command_payload("brief", topic="peacekeeping"))
+    await asyncio.sleep(0.3)
+    assert not late.callbacks
+    assert any(r.status == 404 and r.path.endswith("/callback") for r in fake.requests)
+    monkeypatch.undo()
+    after = await fake.interact(command_payload("brief", topic="peacekeeping"))
+    assert after.final["embeds"][0]["title"] == "Briefing: peacekeeping"
+
+
+async def test_load_500_interactions_from_20_users(fake: FakeDiscord, bot: DiploBot) -> None:
+    topics = [
+        "cyber diplomacy",
+        "peacekeeping",
+        "soft power",
+        "intelligence sharing",
+        "What stops countries from sharing intelligence?",
+        "ISAF",
+        "deterrence",
+        "pizza dough hydration",
+        "military attachés",
+        "regional stability",
+    ]
+    sent = []
+    for n in range(500):
+        payload = command_payload(
+            "brief", topic=topics[n % len(topics)], user_id=800000000000000000 + n % 20
+        )
+        sent.append(await fake.send(payload))
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.gather(*(i.answered.wait() for i in sent)), timeout=30)
+    await asyncio.sleep(0.5)
+    unanswered = [i for i in sent if not i.callbacks]
+    late = [r for r in fake.requests if r.status >= 400]
+    assert not unanswered, f"{len(unanswered)} unanswered; {len(late)} refused, e.g. {late[:2]}"
+    latencies = sorted(i.latency for i in sent)
+    assert all(len(i.callbacks) == 1 for i in sent), "exactly one response each"
+    assert max(latencies) < 3.0, "none later than Discord's 3 s"
+    assert not [r for r in fake.requests if r.status >= 400]
+    p50 = statistics.median(latencies) * 1000
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    deferred = sum(i.callbacks[0]["type"] == 5 for i in sent)
+    print(
+        f"load: 500 interactions, p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {latencies[-1] * 1000:.1f} ms, deferred {deferred}"
+    )
+
+
+async def test_two_shards_open_two_sessions_and_answer_on_both(
+    library: Library,
+) -> None:
+    fake = FakeDiscord(guilds=2)
+    await fake.start()
+    try:
+        from tests.bot.loopback import pointed_at
+
+        with pointed_at(fake):
+            async with running_bot(fake, library, shard_count=2, shard_ids=[0, 1]) as bot:
+                await fake.wait_live(0)
+                await fake.wait_live(1)
+                assert sorted(tuple(i["shard"]) for i in fake.identifies) == [(0, 2), (1, 2)]
+                for shard in (0, 1):
+                    result = await fake.interact(
+                        command_payload("brief", topic="peacekeeping"), shard=shard
+                    )
+                    assert result.final["embeds"][0]["title"] == "Briefing: peacekeeping"
+                assert bot.shard_count == 2
+    finally:
+        await fake.stop()
