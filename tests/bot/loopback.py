@@ -14,9 +14,11 @@ import contextlib
 import itertools
 import json
 import re
+import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -274,6 +276,7 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._session_seq: dict[str, int] = {}
+        self.deadline = INTERACTION_DEADLINE
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -293,6 +296,7 @@ class FakeDiscord:
         app.router.add_get("/api/v10/webhooks/{app}/{token}/messages/{message}", self._get_message)
         app.router.add_patch("/api/v10/webhooks/{app}/{token}/messages/{message}", self._edit)
         app.router.add_delete("/api/v10/webhooks/{app}/{token}/messages/{message}", self._delete)
+        Control(self).add_routes(app)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -423,7 +427,7 @@ class FakeDiscord:
         if interaction is None or interaction.payload["token"] != request.match_info["token"]:
             await self._record(request, 404, body)
             return json_response({"code": 10062, "message": "Unknown interaction"}, status=404)
-        if time.monotonic() - interaction.sent_at > INTERACTION_DEADLINE:
+        if time.monotonic() - interaction.sent_at > self.deadline:
             await self._record(request, 404, body)
             return json_response({"code": 10062, "message": "Unknown interaction"}, status=404)
         if interaction.callbacks:
@@ -722,8 +726,250 @@ def guild_payload(guild_id: int) -> dict[str, Any]:
     }
 
 
+class Control:
+    """HTTP routes (under /_control) through which a test in another process drives
+    the fake: send interactions, wait for answers, inject faults, read the record."""
+
+    def __init__(self, fake: FakeDiscord) -> None:
+        self.fake = fake
+
+    def add_routes(self, app: web.Application) -> None:
+        for name in (
+            "send",
+            "send_many",
+            "wait",
+            "wait_all",
+            "fault",
+            "clear_faults",
+            "close",
+            "reconnect",
+            "wait_live",
+            "deadline",
+            "state",
+        ):
+            app.router.add_post(f"/_control/{name}", getattr(self, name))
+
+    async def send(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        interaction = await self.fake.send(body["payload"], shard=body.get("shard", 0))
+        return json_response({"id": interaction.payload["id"]})
+
+    async def send_many(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        ids = []
+        for payload in body["payloads"]:
+            ids.append((await self.fake.send(payload, shard=body.get("shard", 0))).payload["id"])
+        return json_response({"ids": ids})
+
+    async def wait(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        interaction = self.fake.interactions[body["id"]]
+        timeout = body.get("timeout", 5.0)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(interaction.answered.wait(), timeout)
+        if interaction.callbacks and interaction.callbacks[0].get("type") == 5:
+            deadline = time.monotonic() + timeout
+            while (
+                not interaction.edits and not interaction.followups and time.monotonic() < deadline
+            ):
+                await asyncio.sleep(0.01)
+        await asyncio.sleep(body.get("settle", 0.05))
+        return json_response(_describe(interaction))
+
+    async def wait_all(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        interactions = [self.fake.interactions[i] for i in body["ids"]]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(
+                asyncio.gather(*(i.answered.wait() for i in interactions)), body.get("timeout", 60)
+            )
+        await asyncio.sleep(body.get("settle", 0.5))
+        return json_response([_describe(i) for i in interactions])
+
+    async def fault(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.fake.fail_next(body["kind"], body["status"], body["body"], body.get("headers"))
+        return json_response({})
+
+    async def clear_faults(self, request: web.Request) -> web.Response:
+        self.fake.faults.clear()
+        return json_response({})
+
+    async def close(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        await self.fake.close_gateway(body["code"], body.get("shard", 0))
+        return json_response({})
+
+    async def reconnect(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        await self.fake.send_reconnect(body.get("shard", 0))
+        return json_response({})
+
+    async def wait_live(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        await self.fake.wait_live(
+            body.get("shard", 0), count=body.get("count", 1), timeout=body.get("timeout", 10)
+        )
+        return json_response({})
+
+    async def deadline(self, request: web.Request) -> web.Response:
+        self.fake.deadline = (await request.json())["seconds"]
+        return json_response({})
+
+    async def state(self, request: web.Request) -> web.Response:
+        fake = self.fake
+        return json_response(
+            {
+                "requests": [
+                    {"method": r.method, "path": r.path, "body": r.body, "status": r.status}
+                    for r in fake.requests
+                ],
+                "identifies": fake.identifies,
+                "resumes": fake.resumes,
+                "commands": fake.commands,
+            }
+        )
+
+
+def _describe(interaction: Interaction) -> dict[str, Any]:
+    return {
+        "id": interaction.payload["id"],
+        "callbacks": interaction.callbacks,
+        "edits": interaction.edits,
+        "followups": interaction.followups,
+        "message": interaction.message,
+        "latency": None if interaction.callback_at is None else interaction.latency,
+    }
+
+
+@dataclass
+class Answer:
+    """What the bot answered to one interaction, as the fake saw it."""
+
+    id: str
+    callbacks: list[dict[str, Any]]
+    edits: list[dict[str, Any]]
+    followups: list[dict[str, Any]]
+    message: dict[str, Any] | None
+    latency: float | None
+
+    @property
+    def final(self) -> dict[str, Any]:
+        """The message body as the user finally sees it (callback data, then edits)."""
+        body: dict[str, Any] = {}
+        for callback in self.callbacks[:1]:
+            body.update(callback.get("data") or {})
+        for edit in self.edits:
+            body.update(edit)
+        return body
+
+
+class RemoteFake:
+    """A FakeDiscord in its own process (so the bot under test has the event loop and a
+    core to itself, as with the real Discord), driven over its control routes."""
+
+    def __init__(self, *, guilds: int = 1) -> None:
+        self.guilds = guilds
+        self.port = 0
+        self._process: asyncio.subprocess.Process | None = None
+        self._session: Any = None
+
+    async def start(self) -> None:
+        import aiohttp
+
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.bot.loopback",
+            str(self.guilds),
+            stdout=asyncio.subprocess.PIPE,
+            stdin=asyncio.subprocess.PIPE,
+            cwd=str(Path(__file__).resolve().parents[2]),
+        )
+        assert self._process.stdout is not None
+        line = await asyncio.wait_for(self._process.stdout.readline(), timeout=30)
+        self.port = int(line.decode().split()[1])
+        self._session = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+        if self._process is not None and self._process.returncode is None:
+            assert self._process.stdin is not None
+            self._process.stdin.close()
+            try:
+                await asyncio.wait_for(self._process.wait(), timeout=5)
+            except TimeoutError:
+                self._process.kill()
+                await self._process.wait()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    async def _post(self, name: str, body: dict[str, Any] | None = None) -> Any:
+        async with self._session.post(
+            f"http://127.0.0.1:{self.port}/_control/{name}", json=body or {}
+        ) as response:
+            assert response.status == 200, await response.text()
+            return await response.json(content_type=None)
+
+    async def send(self, payload: dict[str, Any], *, shard: int = 0) -> str:
+        """Send an INTERACTION_CREATE; returns its id."""
+        return (await self._post("send", {"payload": payload, "shard": shard}))["id"]
+
+    async def wait(self, interaction_id: str, *, timeout: float = 5.0) -> Answer:
+        """Wait for the bot's answer to an interaction."""
+        return Answer(**await self._post("wait", {"id": interaction_id, "timeout": timeout}))
+
+    async def interact(
+        self, payload: dict[str, Any], *, shard: int = 0, timeout: float = 5.0
+    ) -> Answer:
+        """Send an interaction and wait for its answer."""
+        return await self.wait(await self.send(payload, shard=shard), timeout=timeout)
+
+    async def send_many(self, payloads: list[dict[str, Any]]) -> list[str]:
+        """Send interactions back to back, as fast as the gateway can."""
+        return (await self._post("send_many", {"payloads": payloads}))["ids"]
+
+    async def wait_all(self, ids: list[str], *, timeout: float = 60.0) -> list[Answer]:
+        """Wait for the answers to many interactions."""
+        return [Answer(**a) for a in await self._post("wait_all", {"ids": ids, "timeout": timeout})]
+
+    async def fail_next(
+        self, kind: str, status: int, body: Any, headers: dict[str, str] | None = None
+    ) -> None:
+        """Answer the next request of ``kind`` (callback, followup, edit) with a fault."""
+        await self._post(
+            "fault", {"kind": kind, "status": status, "body": body, "headers": headers or {}}
+        )
+
+    async def clear_faults(self) -> None:
+        await self._post("clear_faults")
+
+    async def close_gateway(self, code: int, shard: int = 0) -> None:
+        await self._post("close", {"code": code, "shard": shard})
+
+    async def send_reconnect(self, shard: int = 0) -> None:
+        await self._post("reconnect", {"shard": shard})
+
+    async def wait_live(self, shard: int = 0, *, count: int = 1, timeout: float = 10.0) -> None:
+        await self._post("wait_live", {"shard": shard, "count": count, "timeout": timeout})
+
+    async def set_deadline(self, seconds: float) -> None:
+        await self._post("deadline", {"seconds": seconds})
+
+    async def state(self) -> dict[str, Any]:
+        """Every request recorded, the IDENTIFY and RESUME payloads, the synced commands."""
+        return await self._post("state")
+
+
 @contextlib.contextmanager
-def pointed_at(fake: FakeDiscord) -> Iterator[None]:
+def pointed_at(fake: FakeDiscord | RemoteFake) -> Iterator[None]:
     """Point discord.py's REST base and gateway at the fake, and restore them after."""
     old_base = discord.http.Route.BASE
     old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
@@ -737,12 +983,25 @@ def pointed_at(fake: FakeDiscord) -> Iterator[None]:
 
 
 @contextlib.asynccontextmanager
-async def loopback() -> AsyncIterator[FakeDiscord]:
-    """A started fake Discord with discord.py pointed at it."""
-    fake = FakeDiscord()
+async def loopback(*, guilds: int = 1) -> AsyncIterator[RemoteFake]:
+    """A fake Discord started in its own process, with discord.py pointed at it."""
+    fake = RemoteFake(guilds=guilds)
     await fake.start()
     try:
         with pointed_at(fake):
             yield fake
     finally:
         await fake.stop()
+
+
+async def _serve(guilds: int) -> None:
+    fake = FakeDiscord(guilds=guilds)
+    await fake.start()
+    print(f"PORT {fake.port}", flush=True)
+    # Serve until the test closes our stdin.
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await fake.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(_serve(int(sys.argv[1]) if len(sys.argv) > 1 else 1))
