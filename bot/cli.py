@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--baseline", action="store_true", help="show plain BM25 beside ours")
 
+    check = commands.add_parser("check", help="validate a corpus folder and report problems")
+    check.add_argument("directory", nargs="?", type=Path, help="default: CORPUS_DIR")
+
     commands.add_parser("run", help="start the Discord bot")
     commands.add_parser("sync", help="sync slash commands globally and exit")
     return parser
@@ -76,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         settings = Settings()
+        if args.command == "check":
+            return _check(args.directory or args.corpus or settings.corpus_dir)
         if args.command in {"run", "sync"}:
             from bot.client import run_bot  # imported here: only the bot needs discord
 
@@ -98,6 +103,29 @@ def load_library(directory: Path) -> Library:
     """Load a corpus folder, naming the bundled one as such."""
     bundled = directory.resolve() == DEFAULT_CORPUS_DIR.resolve()
     return Library.load(directory, name="the bundled corpus" if bundled else directory.name)
+
+
+def _check(directory: Path) -> int:
+    """`diplobrief check`: the report of a corpus folder; non-zero only when nothing is
+    usable."""
+    from retrieval.corpus import article_warnings, scan_corpus
+
+    loaded = scan_corpus(directory)
+    sections = sum(len(a.sections) for a in loaded.articles)
+    print(
+        f"{directory}: {len(loaded.articles)} articles, {sections} sections;"
+        f" {len(loaded.skipped)} files skipped"
+    )
+    for article in loaded.articles:
+        print(f"OK    {article.path}  ({article.title}; {len(article.sections)} sections)")
+        for warning in article_warnings(article):
+            print(f"      warning: {warning}")
+    for skipped in loaded.skipped:
+        print(f"SKIP  {skipped.path}: {skipped.reason}")
+    if not loaded.articles:
+        print("diplobrief: error: nothing usable in this folder", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    return EXIT_OK
 
 
 def _fail(message: str) -> int:

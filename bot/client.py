@@ -4,7 +4,9 @@ answers interactions within Discord's limits and never pings anyone."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -17,17 +19,10 @@ from discord.ext import commands
 from bot.embeds import briefing_embed, section_embeds
 from bot.errors import UserFacingError, report_error
 from bot.settings import Settings
-from bot.views import (
-    BriefingView,
-    MoreButton,
-    QueryStore,
-    ReadSectionSelect,
-    briefing_view,
-    section_key,
-)
+from bot.views import BriefingView, MoreButton, QueryStore, ReadSectionSelect, briefing_view
 from retrieval.briefing import Briefing, build_briefing
 from retrieval.corpus import CorpusError
-from retrieval.library import Library
+from retrieval.library import CorpusSet, Library
 from retrieval.query import warm_up
 
 log = logging.getLogger("diplobrief")
@@ -43,19 +38,59 @@ class DiploBotMixin:
     """The behaviour shared by the single-process and the sharded bot."""
 
     settings: Settings
-    library: Library
+    corpora: CorpusSet
     query_store: QueryStore
     tree: app_commands.CommandTree
 
-    def _init_diplobrief(self, settings: Settings, library: Library) -> None:
+    def _init_diplobrief(self, settings: Settings, corpora: CorpusSet | Library) -> None:
         self.settings = settings
-        self.library = library
+        self.corpora = corpora if isinstance(corpora, CorpusSet) else CorpusSet(corpora, {})
         self.query_store = QueryStore()
-        self._section_keys = {section_key(sid): sid for sid in library.sections}
         self._live_views: dict[int, BriefingView] = {}
+        self._reload_lock = asyncio.Lock()
+        self._background: set[asyncio.Task[Any]] = set()
+
+    @property
+    def library(self) -> Library:
+        """The shared library (what DMs and servers without their own folder search)."""
+        return self.corpora.shared
+
+    def library_for(self, interaction: discord.Interaction) -> Library:
+        """The library this interaction may search: its server's, else the shared one."""
+        return self.corpora.for_guild(interaction.guild_id)
+
+    async def reload_corpus(self) -> str:
+        """Re-read the corpus off the event loop and swap it in whole; requests already
+        running finish on the old one. A failed reload keeps serving the old corpus."""
+        async with self._reload_lock:
+            before = self.corpora
+            try:
+                after = await asyncio.to_thread(
+                    CorpusSet.load, self.settings.corpus_dir, name=before.shared.name
+                )
+            except CorpusError as error:
+                log.warning("reload failed, keeping the old corpus: %s", error)
+                raise UserFacingError(
+                    f"Reload failed; still serving the previous corpus. {error}"
+                ) from error
+            self.corpora = after
+        summary = describe_reload(before, after)
+        log.info("corpus reloaded: %s", summary)
+        return summary
+
+    def _on_sighup(self) -> None:
+        task = asyncio.ensure_future(self._reload_quietly())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _reload_quietly(self) -> None:
+        with contextlib.suppress(UserFacingError):  # already logged
+            await self.reload_corpus()
 
     async def setup_hook(self) -> None:
         await asyncio.to_thread(warm_up)
+        with contextlib.suppress(NotImplementedError, AttributeError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._on_sighup)
         for extension in EXTENSIONS:
             await self.load_extension(extension)  # type: ignore[attr-defined]
         self.add_dynamic_items(MoreButton, ReadSectionSelect)  # type: ignore[attr-defined]
@@ -89,9 +124,10 @@ class DiploBotMixin:
         """Answer /brief or /ask: the briefing embed with More and Read section; a miss is
         answered to the caller only."""
         started = time.perf_counter()
+        library = self.library_for(interaction)  # a reload meanwhile does not affect this
         briefing: Briefing = await self.run_off_loop(
             interaction,
-            lambda: build_briefing(self.library, text, count=self.settings.top_k),
+            lambda: build_briefing(library, text, count=self.settings.top_k),
             ephemeral=private,
         )
         embed = briefing_embed(briefing, question=kind == KIND_ASK)
@@ -143,7 +179,11 @@ class DiploBotMixin:
                 )
             started = time.perf_counter()
             briefing = await asyncio.to_thread(
-                build_briefing, self.library, query, offset=offset, count=self.settings.top_k
+                build_briefing,
+                self.library_for(interaction),
+                query,
+                offset=offset,
+                count=self.settings.top_k,
             )
             if not briefing.found:
                 raise UserFacingError("There are no more excerpts for this query.")
@@ -160,11 +200,11 @@ class DiploBotMixin:
     async def on_read_section(self, interaction: discord.Interaction, key: str) -> None:
         """The Read section select: the full section, to the presser only."""
         try:
-            section_id = self._section_keys.get(key)
-            if section_id is None:
+            library = self.library_for(interaction)
+            section = library.section_by_key(key)
+            if section is None:
                 raise UserFacingError("That section is no longer in the corpus.")
-            section = self.library.sections[section_id]
-            messages = section_embeds(self.library.article_of(section), section)
+            messages = section_embeds(library.article_of(section), section)
             await interaction.response.send_message(embeds=messages[0], ephemeral=True)
             for embeds in messages[1:]:
                 await interaction.followup.send(embeds=embeds, ephemeral=True)
@@ -204,25 +244,42 @@ def _bot_options(settings: Settings) -> dict[str, Any]:
 class DiploBot(DiploBotMixin, commands.Bot):
     """diplobrief in one process."""
 
-    def __init__(self, settings: Settings, library: Library, **options: Any) -> None:
+    def __init__(self, settings: Settings, corpora: CorpusSet | Library, **options: Any) -> None:
         super().__init__(**{**_bot_options(settings), **options})
-        self._init_diplobrief(settings, library)
+        self._init_diplobrief(settings, corpora)
 
 
 class ShardedDiploBot(DiploBotMixin, commands.AutoShardedBot):
     """diplobrief across shards (SHARD_COUNT / SHARD_IDS)."""
 
-    def __init__(self, settings: Settings, library: Library, **options: Any) -> None:
+    def __init__(self, settings: Settings, corpora: CorpusSet | Library, **options: Any) -> None:
         sharding = {"shard_count": settings.shard_count, "shard_ids": settings.shard_ids}
         super().__init__(**{**_bot_options(settings), **sharding, **options})
-        self._init_diplobrief(settings, library)
+        self._init_diplobrief(settings, corpora)
 
 
-def create_bot(settings: Settings, library: Library, **options: Any) -> DiploBot | ShardedDiploBot:
+def create_bot(
+    settings: Settings, corpora: CorpusSet | Library, **options: Any
+) -> DiploBot | ShardedDiploBot:
     """The bot for these settings: sharded when SHARD_COUNT is set."""
     if settings.shard_count:
-        return ShardedDiploBot(settings, library, **options)
-    return DiploBot(settings, library, **options)
+        return ShardedDiploBot(settings, corpora, **options)
+    return DiploBot(settings, corpora, **options)
+
+
+def describe_reload(before: CorpusSet, after: CorpusSet) -> str:
+    """What a reload changed: articles added and removed, sections before and after."""
+    old = {a.title for a in before.shared.articles}
+    new = {a.title for a in after.shared.articles}
+    parts = []
+    if new - old:
+        parts.append("added: " + ", ".join(sorted(new - old)))
+    if old - new:
+        parts.append("removed: " + ", ".join(sorted(old - new)))
+    if set(before.guilds) != set(after.guilds):
+        parts.append(f"servers with their own articles: {len(before.guilds)} → {len(after.guilds)}")
+    parts.append(f"sections: {before.total_sections} → {after.total_sections}")
+    return "; ".join(parts)
 
 
 def token_problem(settings: Settings) -> str | None:
@@ -244,14 +301,14 @@ def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
         return 2
     discord.utils.setup_logging(level=getattr(logging, settings.log_level))
     try:
-        library = Library.load(settings.corpus_dir, name=settings.corpus_dir.name)
+        corpora = CorpusSet.load(settings.corpus_dir)
     except CorpusError as error:
         print(f"diplobrief: error: {error}", file=sys.stderr)
         return 2
-    for skipped in library.skipped:
+    for skipped in corpora.shared.skipped:
         log.warning("skipped %s: %s", skipped.path, skipped.reason)
     token = settings.discord_token.get_secret_value().strip()  # type: ignore[union-attr]
-    bot = create_bot(settings, library)
+    bot = create_bot(settings, corpora)
     try:
         if sync_only:
             asyncio.run(_sync_globally(bot, token))

@@ -11,16 +11,14 @@ import hashlib
 import logging
 import re
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import discord
 
 from bot import limits
 from bot.embeds import truncate
 from retrieval.briefing import Briefing
-
-if TYPE_CHECKING:
-    from retrieval.library import Library
+from retrieval.library import section_key
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +58,6 @@ class QueryStore:
 class BriefingHandlers(Protocol):
     """What the components need from the bot."""
 
-    library: Library
     query_store: QueryStore
 
     async def on_more(
@@ -68,11 +65,6 @@ class BriefingHandlers(Protocol):
     ) -> None: ...
 
     async def on_read_section(self, interaction: discord.Interaction, section_key: str) -> None: ...
-
-
-def section_key(section_id: str) -> str:
-    """A short, stable key for a section, fit for a select option value."""
-    return hashlib.sha1(section_id.encode("utf-8")).hexdigest()[:12]
 
 
 def more_custom_id(kind: str, offset: int, reference: str) -> str:

@@ -6,6 +6,7 @@ Parsing is pure (text in, :class:`Article` out); only :func:`read_article` and
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Iterable
@@ -15,7 +16,9 @@ from pathlib import Path
 from retrieval.text import slugify
 
 MANIFEST_NAME = "manifest.toml"
-ARTICLE_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown"})
+ARTICLE_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+# Larger files are not articles a study group reads; they are skipped unread.
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 # Files in a corpus folder that are data about the corpus, not articles.
 CORPUS_DATA_FILES: frozenset[str] = frozenset({MANIFEST_NAME, "cases.toml", "README.md"})
 INTRODUCTION = "Introduction"
@@ -235,6 +238,99 @@ def parse_markdown_article(
     )
 
 
+_HTML_DEBRIS_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "template",
+    "figure",
+)
+_HTML_DEBRIS_NAMES = re.compile(
+    r"\b(?:nav|navbar|menu|sidebar|footer|header|breadcrumbs?|comments?|share|social|"
+    r"related|cookie|banner|advert|ads|promo|newsletter|subscribe|see-also)\b",
+    re.IGNORECASE,
+)
+
+
+def parse_html_article(
+    text: str, *, slug: str, source_file: str, path: str = "", title: str | None = None
+) -> Article:
+    """Parse a web page saved from a browser: the article's headings and paragraphs, with
+    navigation, scripts, sidebars and "See also" debris dropped (BeautifulSoup)."""
+    from bs4 import BeautifulSoup, Tag
+
+    soup = BeautifulSoup(text, "html.parser")
+    meta_title = soup.find("meta", attrs={"property": "og:title"})
+    canonical = soup.find("link", attrs={"rel": "canonical"})
+    page_title = soup.title.get_text(" ", strip=True) if soup.title else None
+    for tag in soup(list(_HTML_DEBRIS_TAGS)):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if not isinstance(tag, Tag) or tag.decomposed:
+            continue
+        attrs = tag.attrs or {}
+        names = " ".join(
+            [*attrs.get("class", []), str(attrs.get("id", "")), str(attrs.get("role", ""))]
+        )
+        if (
+            names.strip()
+            and _HTML_DEBRIS_NAMES.search(names)
+            and tag.name not in {"body", "html", "main", "article"}
+        ):
+            tag.decompose()
+    root = soup.find("article") or soup.find("main") or soup.body or soup
+    stated_title = None
+    if isinstance(meta_title, Tag) and meta_title.get("content"):
+        stated_title = str(meta_title["content"]).strip()
+    provenance = None
+    blocks: list[tuple[str, list[str]]] = [(INTRODUCTION, [])]
+    for element in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote"]):
+        if element.find_parent(["li", "blockquote"]) is not None and element.name == "p":
+            continue  # its text is taken with the list item or quote
+        content = normalize_spaces(element.get_text(" ", strip=True))
+        content = " ".join(content.split())
+        if not content or _SEE_ALSO.match(content):
+            continue
+        if element.name[0] == "h":
+            no_content_yet = len(blocks) == 1 and not blocks[0][1]
+            if element.name == "h1" and no_content_yet and stated_title in (None, content):
+                stated_title = content
+            else:
+                blocks.append((content, []))
+            continue
+        if (note := _provenance_note(content)) is not None:
+            provenance = provenance or note
+            continue
+        paragraphs = blocks[-1][1]
+        if element.name == "li":
+            if paragraphs and (paragraphs[-1].endswith(":") or "\n- " in paragraphs[-1]):
+                paragraphs[-1] += "\n- " + content
+            else:
+                paragraphs.append("- " + content)
+        else:
+            paragraphs.append(content)
+    return _build_article(
+        blocks,
+        slug=slug,
+        source_file=source_file,
+        path=path,
+        title=title or stated_title or page_title,
+        provenance=provenance,
+        source_url=str(canonical["href"])
+        if isinstance(canonical, Tag) and canonical.get("href")
+        else None,
+    )
+
+
 def _build_article(
     blocks: list[tuple[str, list[str]]],
     *,
@@ -297,9 +393,17 @@ def read_article(path: Path, *, slug: str, entry: ManifestEntry | None = None) -
     """Read and parse one article file; a file that cannot be used raises CorpusError
     naming it (not UTF-8, empty, no text)."""
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise CorpusError(
+                f"{path}: too large ({size / 1048576:.1f} MB; articles up to"
+                f" {MAX_ARTICLE_BYTES // 1048576} MB are read)"
+            )
         data = path.read_bytes()
     except OSError as error:
         raise CorpusError(f"{path}: cannot be read ({error.strerror})") from error
+    if b"\x00" in data[:8192]:
+        raise CorpusError(f"{path}: looks like a binary file, not text")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -309,9 +413,11 @@ def read_article(path: Path, *, slug: str, entry: ManifestEntry | None = None) -
         ) from error
     if not text.strip():
         raise CorpusError(f"{path}: the file is empty")
-    if "\x00" in text:
-        raise CorpusError(f"{path}: looks like a binary file, not text")
-    parse = parse_markdown_article if path.suffix.lower() != ".txt" else parse_text_article
+    parse = {
+        ".txt": parse_text_article,
+        ".html": parse_html_article,
+        ".htm": parse_html_article,
+    }.get(path.suffix.lower(), parse_markdown_article)
     article = parse(
         text,
         slug=slug,
@@ -324,12 +430,17 @@ def read_article(path: Path, *, slug: str, entry: ManifestEntry | None = None) -
     return article
 
 
-def article_files(directory: Path) -> tuple[list[Path], list[SkippedFile]]:
-    """The article files of a corpus folder (sorted, sub-folders included), and the
-    other files, listed as skipped."""
+def article_files(
+    directory: Path, *, exclude: Iterable[Path] = ()
+) -> tuple[list[Path], list[SkippedFile]]:
+    """The article files of a corpus folder (sorted, sub-folders included but for
+    ``exclude``), and the other files, listed as skipped."""
     files: list[Path] = []
     skipped: list[SkippedFile] = []
+    excluded = [Path(e) for e in exclude]
     for path in sorted(directory.rglob("*")):
+        if any(path == e or e in path.parents for e in excluded):
+            continue
         relative = path.relative_to(directory)
         if any(part.startswith(".") for part in relative.parts) or not path.is_file():
             continue
@@ -342,26 +453,57 @@ def article_files(directory: Path) -> tuple[list[Path], list[SkippedFile]]:
     return files, skipped
 
 
-def load_corpus(directory: Path | str) -> LoadedCorpus:
-    """Load every article of a corpus folder. A bad file is skipped with its reason and
-    never stops the others; a folder with no usable article raises CorpusError."""
+def scan_corpus(directory: Path | str, *, exclude: Iterable[Path] = ()) -> LoadedCorpus:
+    """Read every article of a corpus folder (sub-folders included, except ``exclude``).
+    A bad file is skipped with its reason and never stops the others; a file with the
+    same text as one already read is skipped as a duplicate."""
     directory = Path(directory)
     if not directory.is_dir():
         raise CorpusError(f"{directory}: corpus folder not found")
     manifest = read_manifest(directory)
-    files, skipped = article_files(directory)
+    files, skipped = article_files(directory, exclude=exclude)
     articles: list[Article] = []
+    seen: dict[str, str] = {}
     for path in files:
         relative = path.relative_to(directory).with_suffix("")
         slug = "/".join(slugify(part) for part in relative.parts)
         try:
-            articles.append(read_article(path, slug=slug, entry=manifest.get(path.name)))
+            article = read_article(path, slug=slug, entry=manifest.get(path.name))
         except CorpusError as error:
             skipped.append(SkippedFile(str(path), str(error).removeprefix(f"{path}: ")))
-    if not articles:
-        reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped) or "no .txt or .md files"
-        raise CorpusError(f"{directory}: no usable article ({reasons})")
+            continue
+        fingerprint = hashlib.sha1(
+            "\n".join(p for s in article.sections for p in s.paragraphs).encode()
+        ).hexdigest()
+        if fingerprint in seen:
+            skipped.append(SkippedFile(str(path), f"duplicate of {seen[fingerprint]}"))
+            continue
+        seen[fingerprint] = str(path)
+        articles.append(article)
     return LoadedCorpus(tuple(articles), tuple(skipped))
+
+
+def load_corpus(directory: Path | str, *, exclude: Iterable[Path] = ()) -> LoadedCorpus:
+    """Load a corpus folder like :func:`scan_corpus`; a folder with no usable article
+    raises CorpusError naming the files and why."""
+    loaded = scan_corpus(directory, exclude=exclude)
+    if not loaded.articles:
+        reasons = "; ".join(f"{s.path}: {s.reason}" for s in loaded.skipped)
+        raise CorpusError(f"{directory}: no usable article ({reasons or 'no article files'})")
+    return loaded
+
+
+def article_warnings(article: Article) -> list[str]:
+    """What looks wrong in an article that did load: headings with no text under them,
+    and "headings" too long to be headings."""
+    warnings = []
+    for section in article.sections:
+        words = len(section.heading.split())
+        if words > MAX_HEADING_WORDS or len(section.heading) > MAX_HEADING_CHARS:
+            warnings.append(f"suspicious heading ({words} words): {section.heading[:60]}…")
+        if not section.paragraphs:
+            warnings.append(f"heading with no paragraphs: {section.heading}")
+    return warnings
 
 
 def iter_sections(articles: Iterable[Article]) -> Iterable[Section]:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
 from retrieval.cases import CaseCatalogue, Curation, extract_cases, read_curation
 from retrieval.config import DEFAULT_CONFIG, SearchConfig
-from retrieval.corpus import Article, LoadedCorpus, Section, SkippedFile, load_corpus
+from retrieval.corpus import (
+    Article,
+    CorpusError,
+    LoadedCorpus,
+    Section,
+    SkippedFile,
+    load_corpus,
+    scan_corpus,
+)
 from retrieval.index import BM25Index, Hit, section_sentences, section_tokens
 from retrieval.query import GENERAL_ACRONYMS, Query, QueryAnalyser, mine_acronyms, vocabulary_of
 
@@ -42,6 +53,7 @@ class Library:
     ) -> None:
         self.name = name
         self.config = config
+        self._section_keys: dict[str, str] | None = None
         self.articles: tuple[Article, ...] = corpus.articles
         self.skipped: tuple[SkippedFile, ...] = corpus.skipped
         self.articles_by_slug = MappingProxyType({a.slug: a for a in self.articles})
@@ -98,6 +110,13 @@ class Library:
                     return tuple(topics)
         return tuple(topics)
 
+    def section_by_key(self, key: str) -> Section | None:
+        """The section with this short key (see :func:`section_key`), if any."""
+        if self._section_keys is None:
+            self._section_keys = {section_key(sid): sid for sid in self.sections}
+        section_id = self._section_keys.get(key)
+        return self.sections[section_id] if section_id else None
+
     def article_of(self, section: Section) -> Article:
         """The article a section belongs to."""
         return self.articles_by_slug[section.article]
@@ -138,3 +157,71 @@ class Library:
     def search(self, text: str, top_k: int = DEFAULT_TOP_K) -> SearchResult:
         """Analyse query text and rank sections for it."""
         return self.search_query(self.analyser.analyse(text), top_k)
+
+
+def section_key(section_id: str) -> str:
+    """A short, stable key for a section (fits a Discord select option value)."""
+    return hashlib.sha1(section_id.encode("utf-8")).hexdigest()[:12]
+
+
+# A sub-folder named by a Discord server (guild) id holds that server's own articles.
+GUILD_FOLDER = re.compile(r"^\d{15,21}$")
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusSet:
+    """The shared library, and one library per server that has its own folder (the
+    shared articles plus its own). No server ever searches another server's articles."""
+
+    shared: Library
+    guilds: Mapping[int, Library]
+
+    def for_guild(self, guild_id: int | None) -> Library:
+        """The library a server (or a DM, ``None``) searches."""
+        if guild_id is None:
+            return self.shared
+        return self.guilds.get(guild_id, self.shared)
+
+    @property
+    def total_sections(self) -> int:
+        """Sections in the shared library and the servers' own articles."""
+        own = sum(len(lib.sections) - len(self.shared.sections) for lib in self.guilds.values())
+        return len(self.shared.sections) + own
+
+    @classmethod
+    def load(
+        cls,
+        directory: Path | str,
+        *,
+        name: str | None = None,
+        config: SearchConfig = DEFAULT_CONFIG,
+    ) -> CorpusSet:
+        """Load a corpus folder: shared articles, and each `<guild id>/` sub-folder as
+        that server's own. Raises CorpusError when no article at all is usable."""
+        directory = Path(directory)
+        name = name or directory.name
+        guild_dirs = (
+            [d for d in directory.iterdir() if d.is_dir() and GUILD_FOLDER.match(d.name)]
+            if directory.is_dir()
+            else []
+        )
+        if not guild_dirs:
+            return cls(Library.load(directory, name=name, config=config), {})
+        shared = scan_corpus(directory, exclude=guild_dirs)
+        curation = read_curation(directory)
+        guilds: dict[int, Library] = {}
+        for folder in sorted(guild_dirs):
+            own = scan_corpus(folder)
+            if own.articles:
+                merged = LoadedCorpus(shared.articles + own.articles, shared.skipped + own.skipped)
+                guilds[int(folder.name)] = Library(
+                    merged,
+                    name=f"{name} + this server's articles",
+                    config=config,
+                    curation=curation,
+                )
+        if not shared.articles and not guilds:
+            raise CorpusError(f"{directory}: no usable article")
+        if not shared.articles:
+            raise CorpusError(f"{directory}: no shared article (only servers' own folders)")
+        return cls(Library(shared, name=name, config=config, curation=curation), guilds)

@@ -27,7 +27,6 @@ class BriefingCog(commands.Cog):
 
     def __init__(self, bot: DiploBot) -> None:
         self.bot = bot
-        self._topics = known_topics(bot.library)
 
     @app_commands.command(
         name="brief", description="A cited briefing on a topic, quoted from the articles"
@@ -49,7 +48,8 @@ class BriefingCog(commands.Cog):
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=t, value=t) for t in matching(self._topics, current)]
+        topics = known_topics(self.bot.library_for(interaction))
+        return [app_commands.Choice(name=t, value=t) for t in matching(topics, current)]
 
     @app_commands.command(
         name="ask", description="Ask a question; the answer is quoted from the articles"

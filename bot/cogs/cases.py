@@ -24,7 +24,6 @@ class CasesCog(commands.Cog):
 
     def __init__(self, bot: DiploBot) -> None:
         self.bot = bot
-        self._labels = bot.library.cases.labels()
 
     @app_commands.command(
         name="cases", description="The case studies in the articles, or one of them"
@@ -40,7 +39,7 @@ class CasesCog(commands.Cog):
         name: app_commands.Range[str, 1, MAX_QUERY_LENGTH] | None = None,
         private: bool = False,
     ) -> None:
-        library = self.bot.library
+        library = self.bot.library_for(interaction)
         if name is None:
             await interaction.response.send_message(embed=cases_embed(library), ephemeral=private)
             return
@@ -62,7 +61,8 @@ class CasesCog(commands.Cog):
     async def name_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=n, value=n) for n in matching(self._labels, current)]
+        labels = self.bot.library_for(interaction).cases.labels()
+        return [app_commands.Choice(name=n, value=n) for n in matching(labels, current)]
 
 
 async def setup(bot: DiploBot) -> None:

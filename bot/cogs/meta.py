@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.embeds import help_embed, sources_embed
+from bot.errors import UserFacingError
 
 if TYPE_CHECKING:
     from bot.client import DiploBot
@@ -23,16 +24,43 @@ class MetaCog(commands.Cog):
     @app_commands.command(name="sources", description="The articles the bot quotes from")
     async def sources(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(
-            embed=sources_embed(self.bot.library), ephemeral=True
+            embed=sources_embed(self.bot.library_for(interaction)), ephemeral=True
         )
 
     @app_commands.command(name="help", description="What each command does, with examples")
     async def help(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(
-            embed=help_embed(self.bot.library.name), ephemeral=True
+            embed=help_embed(self.bot.library_for(interaction).name), ephemeral=True
         )
+
+
+class AdminCog(commands.Cog):
+    """Corpus administration."""
+
+    def __init__(self, bot: DiploBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="reload", description="Re-read the articles (Manage Server only)")
+    @app_commands.default_permissions(manage_guild=True)
+    async def reload(self, interaction: discord.Interaction) -> None:
+        if not await self._allowed(interaction):
+            raise UserFacingError("Only members with Manage Server (or the bot owner) can reload.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        summary = await self.bot.reload_corpus()
+        await interaction.followup.send(
+            embed=discord.Embed(title="Corpus reloaded", description=summary), ephemeral=True
+        )
+
+    async def _allowed(self, interaction: discord.Interaction) -> bool:
+        if interaction.guild_id is not None and interaction.permissions.manage_guild:
+            return True
+        try:
+            return await self.bot.is_owner(interaction.user)
+        except discord.HTTPException:
+            return False
 
 
 async def setup(bot: DiploBot) -> None:
     """Load the cog (discord.py extension entry point)."""
     await bot.add_cog(MetaCog(bot))
+    await bot.add_cog(AdminCog(bot))

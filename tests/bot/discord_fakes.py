@@ -35,7 +35,15 @@ def user_payload(user_id: int = USER_ID) -> dict[str, Any]:
     }
 
 
-def _base(kind: int, data: dict[str, Any], *, dm: bool, user_id: int) -> dict[str, Any]:
+def _base(
+    kind: int,
+    data: dict[str, Any],
+    *,
+    dm: bool,
+    user_id: int,
+    guild_id: int = GUILD_ID,
+    permissions: int = 0,
+) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "id": snowflake(),
         "application_id": str(APP_ID),
@@ -61,13 +69,13 @@ def _base(kind: int, data: dict[str, Any], *, dm: bool, user_id: int) -> dict[st
         payload["context"] = 1
         payload["authorizing_integration_owners"] = {"1": str(user_id)}
     else:
-        payload["guild_id"] = str(GUILD_ID)
+        payload["guild_id"] = str(guild_id)
         payload["guild_locale"] = "en-US"
         payload["channel_id"] = str(CHANNEL_ID)
         payload["channel"] = {
             "id": str(CHANNEL_ID),
             "type": 0,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild_id),
             "name": "study-group",
             "position": 0,
             "permission_overwrites": [],
@@ -86,15 +94,22 @@ def _base(kind: int, data: dict[str, Any], *, dm: bool, user_id: int) -> dict[st
             "deaf": False,
             "mute": False,
             "flags": 0,
-            "permissions": "0",  # no channel permissions at all
+            "permissions": str(permissions),  # by default no permissions at all
         }
         payload["context"] = 0
-        payload["authorizing_integration_owners"] = {"0": str(GUILD_ID)}
+        payload["authorizing_integration_owners"] = {"0": str(guild_id)}
     return payload
 
 
 def command_payload(
-    command: str, /, *, dm: bool = False, user_id: int = USER_ID, **options: Any
+    command: str,
+    /,
+    *,
+    dm: bool = False,
+    user_id: int = USER_ID,
+    guild_id: int = GUILD_ID,
+    permissions: int = 0,
+    **options: Any,
 ) -> dict[str, Any]:
     """An APPLICATION_COMMAND interaction for a chat-input command."""
     types = {str: 3, bool: 5, int: 4}
@@ -107,7 +122,7 @@ def command_payload(
             for key, value in options.items()
         ],
     }
-    return _base(2, data, dm=dm, user_id=user_id)
+    return _base(2, data, dm=dm, user_id=user_id, guild_id=guild_id, permissions=permissions)
 
 
 def autocomplete_payload(name: str, option: str, typed: str) -> dict[str, Any]:

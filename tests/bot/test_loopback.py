@@ -97,7 +97,14 @@ async def test_start_up_logs_in_syncs_and_is_ready_fast(fake: RemoteFake, librar
         assert "/api/v10/users/@me" in paths
         assert "/api/v10/oauth2/applications/@me" in paths
         synced = state["commands"][str(GUILD_ID)]
-        assert sorted(c["name"] for c in synced) == ["ask", "brief", "cases", "help", "sources"]
+        assert sorted(c["name"] for c in synced) == [
+            "ask",
+            "brief",
+            "cases",
+            "help",
+            "reload",
+            "sources",
+        ]
         assert all(r["status"] == 200 for r in state["requests"])
         assert state["identifies"][0]["intents"] == discord.Intents(guilds=True).value
     print(f"start-up to on_ready: {elapsed * 1000:.0f} ms")

@@ -257,7 +257,7 @@ def test_empty_file_names_the_file(tmp_path: Path) -> None:
 
 def test_bad_file_is_skipped_and_good_ones_load(tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_text("Good Heading\nSome real text about alliances.\n")
-    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
+    (tmp_path / "bad.txt").write_bytes("Caf\xe9 Heading\nSome text.".encode("latin-1"))
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     loaded = load_corpus(tmp_path)
     assert [a.source_file for a in loaded.articles] == ["good.txt"]
