@@ -203,7 +203,7 @@ def select_sentences(library: Library, result: SearchResult, *, limit: int) -> l
     at most two per section; padded with the best remaining sentences of the top
     sections so a briefing has at least three excerpts when the sections allow."""
     weights = result.query.weights()
-    idf = library.index.idf
+    idf = {term: library.index.idf(term) for term in result.query.weights()}
     top_score = result.hits[0].score
     candidates: list[_Candidate] = []
     for rank, hit in enumerate(result.hits):

@@ -27,10 +27,6 @@ class SearchConfig:
     expansion_weight: float = 0.5
     # Facet words added for the kind of question asked (`what stops …` -> challenges).
     facet_weight: float = 1.5
-    # Pseudo-relevance feedback: terms taken from the top sections (0 turns it off).
-    feedback_terms: int = 0
-    feedback_sections: int = 3
-    feedback_weight: float = 0.3
 
 
 DEFAULT_CONFIG = SearchConfig()

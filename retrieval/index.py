@@ -1,17 +1,17 @@
 """BM25 over sections: the index returns section ids and scores, never text.
 
 rank-bm25's ``BM25Okapi`` is the scoring definition (its idf with the epsilon floor, k1,
-b); the index keeps per-term postings with the BM25 term weight precomputed, so a query
-costs a few numpy operations per query term instead of a Python loop over documents.
+b; a test holds the two equal on the real corpus); the index keeps per-term postings
+with the BM25 term weight precomputed, so a query costs a few numpy operations per query
+term instead of a Python loop over documents.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rank_bm25 import BM25Okapi
 
 from retrieval.config import DEFAULT_CONFIG
 from retrieval.corpus import Section
@@ -75,12 +75,15 @@ def section_tokens(
 
 
 class BM25Index:
-    """A BM25Okapi index over tokenized documents with weighted-query scoring."""
+    """BM25 over tokenized documents, scored exactly as rank-bm25's ``BM25Okapi`` (its
+    idf with the epsilon floor, k1, b), built with numpy instead of a Python dict per
+    document: one pass maps tokens to ids, then the (term, document) counts, document
+    frequencies and per-posting BM25 weights are array operations."""
 
     def __init__(
         self,
         doc_ids: Sequence[str],
-        documents: Sequence[list[str]],
+        documents: Sequence[Sequence[str]],
         *,
         k1: float = DEFAULT_CONFIG.k1,
         b: float = DEFAULT_CONFIG.b,
@@ -89,29 +92,30 @@ class BM25Index:
         if not documents:
             raise ValueError("cannot index an empty corpus")
         self.doc_ids: tuple[str, ...] = tuple(doc_ids)
-        model = BM25Okapi([list(doc) or [""] for doc in documents], k1=k1, b=b, epsilon=epsilon)
-        self.idf: dict[str, float] = dict(model.idf)
-        self.term_counts: tuple[dict[str, int], ...] = tuple(model.doc_freqs)
-        self._position = {doc_id: i for i, doc_id in enumerate(self.doc_ids)}
-        doc_len = np.asarray(model.doc_len, dtype=np.float64)
-        norm = k1 * (1 - b + b * doc_len / model.avgdl)
-        postings: dict[str, tuple[list[int], list[float]]] = {}
-        for doc_index, freqs in enumerate(model.doc_freqs):
-            for term, tf in freqs.items():
-                entry = postings.setdefault(term, ([], []))
-                entry[0].append(doc_index)
-                entry[1].append(tf * (k1 + 1) / (tf + norm[doc_index]))
-        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {
-            term: (np.asarray(docs, dtype=np.int32), np.asarray(weights) * self.idf[term])
-            for term, (docs, weights) in postings.items()
-        }
-        self.document_frequency: dict[str, int] = {
-            term: len(docs) for term, (docs, _) in self._postings.items()
-        }
-
-    def counts_of(self, doc_id: str) -> dict[str, int]:
-        """How often each term occurs in one document (headings counted with weight)."""
-        return self.term_counts[self._position[doc_id]]
+        n_docs = len(documents)
+        vocabulary: dict[str, int] = {}
+        term_ids: list[int] = []
+        lengths = np.empty(n_docs, dtype=np.int64)
+        for index, document in enumerate(documents):
+            tokens = document or [""]  # as rank-bm25 is given an empty document
+            lengths[index] = len(tokens)
+            term_ids.extend(vocabulary.setdefault(token, len(vocabulary)) for token in tokens)
+        n_terms = len(vocabulary)
+        doc_of_token = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        keys = np.asarray(term_ids, dtype=np.int64) * n_docs + doc_of_token
+        pairs, tf = np.unique(keys, return_counts=True)  # sorted by term, then document
+        terms_of, docs_of = np.divmod(pairs, n_docs)
+        df = np.bincount(terms_of, minlength=n_terms)
+        idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
+        idf[idf < 0] = epsilon * idf.mean()
+        avgdl = lengths.sum() / n_docs
+        norm = k1 * (1 - b + b * lengths / avgdl)
+        self._weights = idf[terms_of] * tf * (k1 + 1) / (tf + norm[docs_of])
+        self._docs = docs_of.astype(np.int32)
+        self._offsets = np.searchsorted(terms_of, np.arange(n_terms + 1))
+        self._vocabulary = vocabulary
+        self._idf = idf
+        self._df = df
 
     @property
     def size(self) -> int:
@@ -119,27 +123,52 @@ class BM25Index:
         return len(self.doc_ids)
 
     def __contains__(self, term: str) -> bool:
-        return term in self._postings
+        return term in self._vocabulary
+
+    def __iter__(self) -> Iterator[str]:
+        """Every indexed term (including phrase and heading tokens)."""
+        return iter(self._vocabulary)
+
+    def __len__(self) -> int:
+        return len(self._vocabulary)
+
+    def idf(self, term: str) -> float:
+        """The term's idf as BM25Okapi computes it (0 for an unknown term)."""
+        position = self._vocabulary.get(term)
+        return 0.0 if position is None else float(self._idf[position])
+
+    def document_frequency(self, term: str) -> int:
+        """In how many documents the term occurs."""
+        position = self._vocabulary.get(term)
+        return 0 if position is None else int(self._df[position])
 
     def scores(self, weighted_terms: Mapping[str, float]) -> np.ndarray:
         """BM25 score of every document for a query of terms with weights (a term
         repeated n times in a plain query has weight n)."""
         total = np.zeros(len(self.doc_ids))
         for term, weight in weighted_terms.items():
-            posting = self._postings.get(term)
-            if posting is not None and weight:
-                total[posting[0]] += weight * posting[1]  # a posting lists each doc once
+            position = self._vocabulary.get(term)
+            if position is None or not weight:
+                continue
+            start, end = self._offsets[position], self._offsets[position + 1]
+            # a posting lists each document once, so plain fancy-index addition is exact
+            total[self._docs[start:end]] += weight * self._weights[start:end]
         return total
 
     def top(self, weighted_terms: Mapping[str, float], k: int) -> list[Hit]:
         """The k best documents, best first, ties by corpus order; zero scores dropped."""
-        scores = self.scores(weighted_terms)
-        return hits_from_scores(self.doc_ids, scores, k)
+        return hits_from_scores(self.doc_ids, self.scores(weighted_terms), k)
 
 
 def hits_from_scores(doc_ids: Sequence[str], scores: np.ndarray, k: int) -> list[Hit]:
-    """Turn a score vector into the k best hits, best first, dropping zero scores."""
+    """Turn a score vector into the k best hits, best first (ties in corpus order),
+    dropping zero scores. Only the candidates are sorted, not every document."""
     if k <= 0:
         return []
-    order = np.argsort(-scores, kind="stable")[:k]
+    if k < len(scores):
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        candidates = np.flatnonzero(scores >= kth)
+    else:
+        candidates = np.arange(len(scores))
+    order = candidates[np.lexsort((candidates, -scores[candidates]))][:k]
     return [Hit(doc_ids[i], float(scores[i])) for i in order if scores[i] > 0]

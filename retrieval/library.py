@@ -73,7 +73,7 @@ class Library:
         self.acronyms = MappingProxyType(mine_acronyms(texts))
         acronyms = {**GENERAL_ACRONYMS, **self.acronyms}
         self.cases = CaseCatalogue(extract_cases(ordered, acronyms, curation))
-        self.analyser = QueryAnalyser(vocabulary_of(texts), self.index.idf.keys(), acronyms, config)
+        self.analyser = QueryAnalyser(vocabulary_of(texts), self.index, acronyms, config)
 
     @classmethod
     def load(
@@ -131,28 +131,8 @@ class Library:
             and matched_words / query.word_count < MIN_MATCHED_FRACTION
         ):
             return SearchResult(query, (), abstained=True)
-        weights = query.weights()
-        hits = self.index.top(weights, max(top_k, self.config.feedback_sections))
-        if hits and self.config.feedback_terms:
-            weights = self._with_feedback(weights, hits[: self.config.feedback_sections])
-            hits = self.index.top(weights, top_k)
-        return SearchResult(query, tuple(hits[:top_k]), abstained=not hits)
-
-    def _with_feedback(self, weights: dict[str, float], hits: list[Hit]) -> dict[str, float]:
-        """Pseudo-relevance feedback: add the terms that best characterise the top
-        sections (tf x idf, summed), scaled to ``feedback_weight``."""
-        pooled: dict[str, float] = {}
-        for hit in hits:
-            for term, count in self.index.counts_of(hit.section_id).items():
-                if "_" not in term and term not in weights:
-                    pooled[term] = pooled.get(term, 0.0) + count * self.index.idf[term]
-        best = sorted(pooled.items(), key=lambda item: (-item[1], item[0]))
-        best = best[: self.config.feedback_terms]
-        if not best:
-            return weights
-        top = best[0][1]
-        extra = {term: self.config.feedback_weight * score / top for term, score in best}
-        return {**weights, **extra}
+        hits = self.index.top(query.weights(), top_k)
+        return SearchResult(query, tuple(hits), abstained=not hits)
 
     def search(self, text: str, top_k: int = DEFAULT_TOP_K) -> SearchResult:
         """Analyse query text and rank sections for it."""

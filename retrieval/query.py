@@ -11,7 +11,7 @@ import itertools
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -75,7 +75,8 @@ QUESTION_FACETS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
-_PAREN_ACRONYM = re.compile(r"(?P<before>[^()]{0,120}?)\s*\((?P<acronym>[A-Z][A-Za-z]{1,9})\)")
+_PAREN_ACRONYM = re.compile(r"\((?P<acronym>[A-Z][A-Za-z]{1,9})\)")
+_BEFORE_CHARS = 120
 
 
 def mine_acronyms(texts: Iterable[str]) -> dict[str, str]:
@@ -91,7 +92,9 @@ def mine_acronyms(texts: Iterable[str]) -> dict[str, str]:
             acronym = match["acronym"]
             if sum(c.isupper() for c in acronym) < 2:
                 continue
-            expansion = _expansion_before(match["before"], acronym)
+            before = text[max(0, match.start() - _BEFORE_CHARS) : match.start()]
+            before = before.rsplit("(", 1)[-1].rsplit(")", 1)[-1].rstrip()
+            expansion = _expansion_before(before, acronym)
             if expansion and acronym not in found:
                 found[acronym] = expansion
     return found
@@ -226,7 +229,7 @@ class QueryAnalyser:
     def __init__(
         self,
         vocabulary: Counter[str],
-        known_terms: Iterable[str],
+        known_terms: Collection[str],
         acronyms: Mapping[str, str],
         config: SearchConfig = DEFAULT_CONFIG,
     ) -> None:
@@ -235,10 +238,10 @@ class QueryAnalyser:
         self._by_length: dict[int, list[str]] = {}
         for word in sorted(vocabulary, key=lambda w: (-vocabulary[w], w)):
             self._by_length.setdefault(len(word), []).append(word)
-        self._known = frozenset(known_terms)
+        self._known = known_terms  # the index: membership tests only, never copied
         self._families: dict[str, list[str]] = {}
-        for term in sorted(self._known):
-            if "_" not in term:
+        for term in sorted(known_terms):
+            if "_" not in term and ":" not in term:
                 self._families.setdefault(term_root(term), []).append(term)
         self._acronyms = {key.lower(): value for key, value in acronyms.items()}
         # Each expansion as a term sequence, to find it in a query and add its acronym.

@@ -153,27 +153,43 @@ def words(text: str) -> list[Word]:
     can highlight them): possessives are dropped (`NATO’s` -> `nato`) and a dotted
     acronym loses its periods (`U.S.` -> `us`).
     """
-    out: list[Word] = []
-    for match in _WORD.finditer(text):
-        raw = normalize(match.group())
-        if match["dotted"]:
-            out.append(Word(raw.replace(".", "").lower(), match.start(), match.end(), True))
-            continue
-        if raw.lower().endswith("'s"):
-            raw = raw[:-2]
-        acronym = bool(_ACRONYM.match(raw.replace("'", "")))
-        surface = raw.lower()
-        if acronym and len(surface) > 2 and raw[-1] == "s":
-            surface = surface[:-1]  # "NGOs" -> "ngo"
-        out.append(Word(surface, match.start(), match.end(), acronym))
-    return out
+    return [
+        Word(surface, match.start(), match.end(), acronym)
+        for match in _WORD.finditer(text)
+        for surface, acronym in (_surface(match.group(), bool(match["dotted"])),)
+    ]
+
+
+@lru_cache(maxsize=200_000)
+def _surface(raw: str, dotted: bool) -> tuple[str, bool]:
+    """The normalised surface form of one matched word, and whether it is an acronym."""
+    if not raw.isascii() or "`" in raw:
+        raw = normalize(raw)
+    if dotted:
+        return raw.replace(".", "").lower(), True
+    if raw.lower().endswith("'s"):
+        raw = raw[:-2]
+    acronym = bool(_ACRONYM.match(raw.replace("'", "")))
+    surface = raw.lower()
+    if acronym and len(surface) > 2 and raw[-1] == "s":
+        surface = surface[:-1]  # "NGOs" -> "ngo"
+    return surface, acronym
 
 
 def word_terms(word: Word) -> list[str]:
     """The index terms of one word: its stem, and for a hyphenated compound each part
     and the closed-up form (`cyber-security` -> `cyber`, `secur`, `cybersecur`)."""
-    surface = word.surface.replace("'", "")
-    if not word.acronym and surface in STOP_WORDS:
+    return list(_terms_of(word.surface, word.acronym))
+
+
+@lru_cache(maxsize=200_000)
+def _terms_of(surface: str, acronym: bool) -> tuple[str, ...]:
+    return tuple(_compute_terms(surface, acronym))
+
+
+def _compute_terms(surface: str, acronym: bool) -> list[str]:
+    surface = surface.replace("'", "")
+    if not acronym and surface in STOP_WORDS:
         return []
     if "-" not in surface:
         return [stem(surface), *_closed_compound_terms(surface)]
@@ -202,9 +218,11 @@ def _closed_compound_terms(surface: str) -> list[str]:
 def tokenize(text: str) -> list[str]:
     """The tokenizer shared by index and query: normalised, lower-cased, stop words
     dropped, British spellings folded, compounds split and closed up, Snowball-stemmed."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     terms: list[str] = []
-    for word in words(unicodedata.normalize("NFKC", text).translate(_INVISIBLE)):
-        terms.extend(word_terms(word))
+    for match in _WORD.finditer(text):
+        terms.extend(_terms_of(*_surface(match.group(), bool(match["dotted"]))))
     return terms
 
 
