@@ -18,6 +18,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from retrieval.corpus import CorpusError, Section
@@ -129,6 +130,7 @@ def read_curation(directory: Path) -> Curation:
     return Curation(renames, merges, aliases, frozenset(hidden))
 
 
+@lru_cache(maxsize=100_000)
 def _norm(text: str) -> str:
     text = normalize(text).lower().replace("’", "'")
     text = re.sub(r"\b([a-z])\.(?=[a-z]\.)", r"\1", text).replace(".", "")
@@ -250,7 +252,7 @@ def extract_cases(
             draft.kind, draft.name = CASE_STUDY, name
         if all(s.section_id != source.section_id or s.intro != source.intro for s in draft.sources):
             draft.sources.append(source)
-        draft.aliases.extend(_aliases(name, key, acronyms))
+        draft.aliases.extend(a for a in _aliases(name, key, acronyms) if a not in draft.aliases)
         return draft
 
     for article_sections in by_article.values():

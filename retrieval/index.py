@@ -15,7 +15,7 @@ import numpy as np
 
 from retrieval.config import DEFAULT_CONFIG
 from retrieval.corpus import Section
-from retrieval.text import bigrams, split_sentences, tokenize
+from retrieval.text import bigrams, split_sentences, tokenize, tokenize_with_surfaces
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,7 @@ class SentenceTerms:
     end: int
     unigrams: tuple[str, ...]
     terms: frozenset[str]  # unigrams and phrase pairs
+    surfaces: tuple[str, ...]  # the words as written (normalised), for the vocabulary
 
 
 def section_sentences(section: Section) -> tuple[SentenceTerms, ...]:
@@ -52,9 +53,9 @@ def section_sentences(section: Section) -> tuple[SentenceTerms, ...]:
     out: list[SentenceTerms] = []
     for index, paragraph in enumerate(section.paragraphs):
         for start, end in split_sentences(paragraph):
-            unigrams = tokenize(paragraph[start:end])
-            terms = frozenset(unigrams) | frozenset(bigrams(unigrams))
-            out.append(SentenceTerms(index, start, end, tuple(unigrams), terms))
+            unigrams, surfaces = tokenize_with_surfaces(paragraph[start:end])
+            terms = frozenset(unigrams + bigrams(unigrams))
+            out.append(SentenceTerms(index, start, end, tuple(unigrams), terms, tuple(surfaces)))
     return tuple(out)
 
 

@@ -22,6 +22,7 @@ from retrieval.corpus import (
 )
 from retrieval.index import BM25Index, Hit, section_sentences, section_tokens
 from retrieval.query import GENERAL_ACRONYMS, Query, QueryAnalyser, mine_acronyms, vocabulary_of
+from retrieval.text import word_surfaces
 
 DEFAULT_TOP_K = 5
 # A query with a single matching word out of several is most likely off-topic
@@ -73,7 +74,11 @@ class Library:
         self.acronyms = MappingProxyType(mine_acronyms(texts))
         acronyms = {**GENERAL_ACRONYMS, **self.acronyms}
         self.cases = CaseCatalogue(extract_cases(ordered, acronyms, curation))
-        self.analyser = QueryAnalyser(vocabulary_of(texts), self.index, acronyms, config)
+        surfaces = [
+            *(word_surfaces(s.heading) for s in ordered),
+            *(sentence.surfaces for s in ordered for sentence in self.sentences[s.id]),
+        ]
+        self.analyser = QueryAnalyser(vocabulary_of(surfaces), self.index, acronyms, config)
 
     @classmethod
     def load(

@@ -15,6 +15,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from retrieval.config import DEFAULT_CONFIG, SearchConfig
 from retrieval.index import heading_marker
 from retrieval.text import (
@@ -167,26 +170,6 @@ class Query:
         return dict(self.weighted)
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein distance (adjacent transpositions count 1), or ``limit + 1``
-    as soon as it is sure to exceed ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
 _ENGLISH_LOCK = threading.Lock()
 
 
@@ -258,11 +241,14 @@ class QueryAnalyser:
             return None
         best: tuple[int, int, str] | None = None
         for length in range(len(word) - limit, len(word) + limit + 1):
-            for candidate in self._by_length.get(length, ()):
-                distance = edit_distance(word, candidate, limit)
-                if distance > limit or (distance > 1 and candidate[0] != word[0]):
+            candidates = self._by_length.get(length, ())
+            # Optimal string alignment distance (a transposition is one edit), in C.
+            for candidate, distance, _ in process.extract(
+                word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None
+            ):
+                if distance > 1 and candidate[0] != word[0]:
                     continue
-                key = (distance, -self._vocabulary[candidate], candidate)
+                key = (int(distance), -self._vocabulary[candidate], candidate)
                 if best is None or key < best:
                     best = key
         return best[2] if best else None
@@ -375,12 +361,15 @@ def _plain_terms(text: str) -> list[str]:
     return terms
 
 
-def vocabulary_of(texts: Iterable[str]) -> Counter[str]:
-    """The correctable words of a corpus: alphabetic, 3+ letters, not stop words."""
+def vocabulary_of(surface_lists: Iterable[Iterable[str]]) -> Counter[str]:
+    """The correctable words of a corpus, from the surface forms of its words:
+    alphabetic, 3+ letters, not stop words."""
+    surfaces: Counter[str] = Counter()
+    for words_ in surface_lists:
+        surfaces.update(words_)
     counts: Counter[str] = Counter()
-    for text in texts:
-        for word in words(normalize(text)):
-            for part in word.surface.split("-"):
-                if part.isalpha() and len(part) >= 3 and part not in STOP_WORDS:
-                    counts[part] += 1
+    for surface, count in surfaces.items():
+        for part in surface.split("-"):
+            if part.isalpha() and len(part) >= 3 and part not in STOP_WORDS:
+                counts[part] += count
     return counts

@@ -160,6 +160,12 @@ def words(text: str) -> list[Word]:
     ]
 
 
+def word_surfaces(text: str) -> list[str]:
+    """The normalised surface forms of the words of ``text`` (what :func:`words` gives,
+    without the spans)."""
+    return [_surface(m.group(), bool(m["dotted"]))[0] for m in _WORD.finditer(text)]
+
+
 @lru_cache(maxsize=200_000)
 def _surface(raw: str, dotted: bool) -> tuple[str, bool]:
     """The normalised surface form of one matched word, and whether it is an acronym."""
@@ -218,12 +224,27 @@ def _closed_compound_terms(surface: str) -> list[str]:
 def tokenize(text: str) -> list[str]:
     """The tokenizer shared by index and query: normalised, lower-cased, stop words
     dropped, British spellings folded, compounds split and closed up, Snowball-stemmed."""
+    return tokenize_with_surfaces(text)[0]
+
+
+def tokenize_with_surfaces(text: str) -> tuple[list[str], list[str]]:
+    """:func:`tokenize`, and the surface forms of the words read on the way (one pass
+    for the index terms and the corpus vocabulary)."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     terms: list[str] = []
-    for match in _WORD.finditer(text):
-        terms.extend(_terms_of(*_surface(match.group(), bool(match["dotted"]))))
-    return terms
+    surfaces: list[str] = []
+    for dotted, word in _WORD.findall(text):
+        surface, word_terms_ = _analysed(dotted or word, bool(dotted))
+        surfaces.append(surface)
+        terms.extend(word_terms_)
+    return terms, surfaces
+
+
+@lru_cache(maxsize=200_000)
+def _analysed(raw: str, dotted: bool) -> tuple[str, tuple[str, ...]]:
+    surface, acronym = _surface(raw, dotted)
+    return surface, _terms_of(surface, acronym)
 
 
 _DERIVATIONAL = re.compile(r"(?:ical|aci|ic|ist|ism|at|al|i|y)$")
@@ -241,7 +262,7 @@ def term_root(term: str) -> str:
 def bigrams(terms: list[str]) -> list[str]:
     """Adjacent term pairs, as single tokens, so that phrases score above scattered words.
     A pair is unordered: `sharing intelligence` matches `intelligence sharing`."""
-    return [f"{min(a, b)}_{max(a, b)}" for a, b in itertools.pairwise(terms) if a != b]
+    return [a + "_" + b if a < b else b + "_" + a for a, b in itertools.pairwise(terms) if a != b]
 
 
 # Abbreviations after which a period does not end a sentence.
@@ -274,13 +295,17 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_TOKEN_BEFORE = re.compile(r"([A-Za-z.]+)$")
+_DOTTED_TOKEN = re.compile(r"(?:[a-z]\.)+[a-z]")
+
+
 def _is_sentence_end(line: str, punct_start: int, punct_end: int) -> bool:
     if line[punct_start] == ".":
-        before = re.search(r"([A-Za-z.]+)$", line[:punct_start])
+        before = _TOKEN_BEFORE.search(line, max(0, punct_start - 24), punct_start)
         token = before.group(1).lower() if before else ""
         if token.rstrip(".") in _ABBREVIATIONS:
             return False
-        if re.fullmatch(r"(?:[a-z]\.)+[a-z]", token):  # U.S. / U.K. / e.g.
+        if _DOTTED_TOKEN.fullmatch(token):  # U.S. / U.K. / e.g.
             return False
     following = line[punct_end:].lstrip()
     return not (following and following[0].islower())

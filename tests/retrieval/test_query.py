@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.library import Library
-from retrieval.query import MAX_QUERY_CHARS, edit_distance, mine_acronyms
+from retrieval.query import MAX_QUERY_CHARS, mine_acronyms
 
 
 @pytest.mark.parametrize(
@@ -28,12 +28,6 @@ def test_typos_are_corrected_and_reported(library: Library, typed: str, meant: s
 def test_known_words_and_short_words_are_not_corrected(library: Library) -> None:
     assert library.analyser.analyse("military diplomacy").corrections == ()
     assert library.analyser.analyse("xqz").corrections == ()
-
-
-def test_edit_distance() -> None:
-    assert edit_distance("assymetric", "asymmetric", 2) == 2
-    assert edit_distance("form", "from", 1) == 1  # transposition
-    assert edit_distance("abc", "xyzw", 1) == 2
 
 
 def test_acronyms_are_mined_from_the_corpus(library: Library) -> None:

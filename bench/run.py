@@ -1,0 +1,368 @@
+"""Benchmarks: index build, memory and query latency at 1x, 100x and 1000x the bundled
+corpus; our search beside rank-bm25 used plainly and bm25s on the same tokens; the CLI's
+whole-process time; bot throughput through the loopback Discord.
+
+    python3 -m pip install -e '.[bench]' && python3 bench/run.py
+
+Prints a table and writes bench/results.json. Each scale runs in its own process so its
+resident memory is its own. Synthetic scales recombine real sections under renamed
+headings (generated here, never committed), so term statistics stay realistic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from retrieval.corpus import Article, LoadedCorpus, Section, load_corpus  # noqa: E402
+from retrieval.text import slugify  # noqa: E402
+
+HEADING_VARIANTS = (
+    "Revisiting",
+    "Notes on",
+    "Perspectives on",
+    "Rethinking",
+    "Lessons from",
+    "Debates on",
+    "A Primer on",
+    "Questions about",
+    "Trends in",
+    "Reflections on",
+    "Case Notes on",
+)
+REPEATS = 5
+
+
+def synthetic_corpus(scale: int, seed: int = 7) -> LoadedCorpus:
+    """The bundled corpus, plus ``scale - 1`` recombined copies: each synthetic article
+    draws real sections at random and renames their headings."""
+    base = load_corpus(ROOT / "corpus")
+    if scale <= 1:
+        return base
+    rng = random.Random(seed)
+    pool = [s for a in base.articles for s in a.sections if s.paragraphs]
+    articles = list(base.articles)
+    for copy in range(1, scale):
+        for number, article in enumerate(base.articles):
+            slug = f"synthetic-{copy}-{number}"
+            sections = []
+            for position, source in enumerate(rng.sample(pool, len(article.sections))):
+                heading = f"{rng.choice(HEADING_VARIANTS)} {source.heading}"
+                sections.append(
+                    Section(
+                        f"{slug}/{position}-{slugify(heading)}",
+                        slug,
+                        heading,
+                        source.paragraphs,
+                        position,
+                    )
+                )
+            articles.append(
+                Article(
+                    slug,
+                    f"{article.title} ({copy})",
+                    f"{slug}.txt",
+                    "",
+                    tuple(sections),
+                    article.provenance,
+                )
+            )
+    return LoadedCorpus(tuple(articles))
+
+
+def queries() -> list[str]:
+    """A fixed list of at least 50 queries: the development set and heading topics."""
+    dev = json.loads((ROOT.parent / "shared" / "eval" / "dev.json").read_text())
+    base = load_corpus(ROOT / "corpus")
+    headings = sorted({s.heading.lower() for a in base.articles for s in a.sections[1:]})
+    return [q["query"] for q in dev] + headings[::3][:26]
+
+
+def rss_mb() -> float:
+    """Resident memory of this process, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    """p50 and p99 in milliseconds."""
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, round(len(ordered) * 0.99) - 1)]
+    return {"p50_ms": statistics.median(ordered) * 1000, "p99_ms": p99 * 1000}
+
+
+def timed(function: Any, items: list[Any], repeats: int = REPEATS) -> list[float]:
+    for item in items:  # warm
+        function(item)
+    samples = []
+    for _ in range(repeats):
+        for item in items:
+            started = time.perf_counter()
+            function(item)
+            samples.append(time.perf_counter() - started)
+    return samples
+
+
+def one_scale(scale: int, *, with_plain: bool, with_bm25s: bool) -> dict[str, Any]:
+    """Every measurement of one scale (run in a fresh process)."""
+    import numpy as np
+
+    from bot.render import briefing_text
+    from retrieval.briefing import build_briefing
+    from retrieval.library import Library
+
+    corpus = synthetic_corpus(scale)
+    before = rss_mb()
+    started = time.perf_counter()
+    library = Library(corpus, name=f"{scale}x")
+    build_s = time.perf_counter() - started
+    result: dict[str, Any] = {
+        "scale": scale,
+        "sections": len(library.sections),
+        "build_s": build_s,
+        "rss_mb": rss_mb(),
+        "rss_index_mb": rss_mb() - before,
+    }
+    texts = queries()
+    result["search"] = percentiles(timed(lambda q: library.search(q), texts))
+    result["brief"] = percentiles(timed(lambda q: briefing_text(build_briefing(library, q)), texts))
+
+    # The same tokens for every engine: each query's analysed terms, weight 1.
+    from retrieval.index import section_tokens
+
+    ordered = list(library.sections.values())
+    tokens = [
+        section_tokens(s, library.config.heading_weight, library.sentences[s.id]) for s in ordered
+    ]
+    term_lists = [
+        [t for t, _ in library.analyser.analyse(q).weighted if t in library.index] for q in texts
+    ]
+    term_lists = [terms for terms in term_lists if terms]
+    result["ours_scoring"] = percentiles(
+        timed(lambda terms: library.index.top(dict.fromkeys(terms, 1.0), 10), term_lists)
+    )
+    if with_plain:
+        from rank_bm25 import BM25Okapi
+
+        config = library.config
+        started = time.perf_counter()
+        plain = BM25Okapi(tokens, k1=config.k1, b=config.b, epsilon=config.epsilon)
+        result["plain_build_s"] = time.perf_counter() - started
+
+        def plain_top(terms: list[str]) -> list[int]:
+            return list(np.argsort(-plain.get_scores(terms), kind="stable")[:10])
+
+        result["plain_scoring"] = percentiles(
+            timed(plain_top, term_lists, repeats=1 if scale > 10 else REPEATS)
+        )
+        same = 0
+        for terms in term_lists:
+            ours = [
+                library.index.doc_ids.index(h.section_id)
+                for h in library.index.top(dict.fromkeys(terms, 1.0), 10)
+            ]
+            theirs = [i for i in plain_top(terms) if plain.get_scores(terms)[i] > 0][: len(ours)]
+            same += ours == theirs
+        result["identical_top10"] = f"{same}/{len(term_lists)}"
+    if with_bm25s:
+        import bm25s
+
+        started = time.perf_counter()
+        retriever = bm25s.BM25(k1=library.config.k1, b=library.config.b)
+        retriever.index(tokens, show_progress=False)
+        result["bm25s_build_s"] = time.perf_counter() - started
+        result["bm25s_scoring"] = percentiles(
+            timed(lambda terms: retriever.retrieve([terms], k=10, show_progress=False), term_lists)
+        )
+    return result
+
+
+def cli_wall_time() -> dict[str, Any]:
+    """Whole-process time of the offline CLI beside `python -c pass`, and whether the CLI
+    imported discord."""
+
+    def run(argv: list[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
+        return time.perf_counter() - started
+
+    baseline = [run([sys.executable, "-c", "pass"]) for _ in range(REPEATS)]
+    cli = [run([sys.executable, "-m", "bot", "brief", "cyber diplomacy"]) for _ in range(REPEATS)]
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, runpy; sys.argv=['diplobrief','brief','cyber diplomacy']\n"
+                "try:\n runpy.run_module('bot', run_name='__main__')\nexcept SystemExit: pass\n"
+                "print('discord' in sys.modules, file=sys.stderr)"
+            ),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {
+        "python_c_pass_ms": statistics.median(baseline) * 1000,
+        "cli_brief_ms": statistics.median(cli) * 1000,
+        "cli_imports_discord": probe.stderr.strip().endswith("True"),
+    }
+
+
+async def bot_throughput(count: int = 500) -> dict[str, Any]:
+    """Interactions per second through the loopback Discord, event to callback."""
+    from retrieval.library import Library
+    from tests.bot.discord_fakes import command_payload
+    from tests.bot.loopback import loopback
+    from tests.bot.test_loopback import running_bot
+
+    topics = [
+        "cyber diplomacy",
+        "peacekeeping",
+        "soft power",
+        "intelligence sharing",
+        "ISAF",
+        "What stops countries from sharing intelligence?",
+        "deterrence",
+        "military attachés",
+    ]
+    library = Library(load_corpus(ROOT / "corpus"))
+    async with loopback() as fake, running_bot(fake, library) as _bot:
+        payloads = [
+            command_payload(
+                "brief", topic=topics[n % len(topics)], user_id=800000000000000000 + n % 20
+            )
+            for n in range(count)
+        ]
+        started = time.perf_counter()
+        answers = await fake.wait_all(
+            await fake.send_many(payloads),
+            timeout=120,
+        )
+        elapsed = time.perf_counter() - started
+    latencies = [a.latency for a in answers if a.latency is not None]
+    return {
+        "interactions": count,
+        "answered": len(latencies),
+        "per_second": count / elapsed,
+        **percentiles(latencies),
+    }
+
+
+def _pair(value: dict[str, float] | None) -> str:
+    return f"{value['p50_ms']:.2f} / {value['p99_ms']:.2f}" if value else "–"
+
+
+def _cell(value: dict[str, float] | None) -> str:
+    return f"{value['p50_ms']:.2f} ({value['p99_ms']:.2f})" if value else "–"
+
+
+def table(results: dict[str, Any]) -> str:
+    """The results as a Markdown table."""
+    lines = [
+        "| scale | sections | build s | RSS MB | search p50/p99 ms | brief p50/p99 ms | ours / rank-bm25 / bm25s scoring p50 ms (p99) | same top-10 |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in results["scales"]:
+        lines.append(
+            f"| {r['scale']}× | {r['sections']} | {r['build_s']:.2f} | {r['rss_mb']:.0f} | "
+            f"{_pair(r.get('search'))} | {_pair(r.get('brief'))} | {_cell(r.get('ours_scoring'))} / "
+            f"{_cell(r.get('plain_scoring'))} / {_cell(r.get('bm25s_scoring'))} | "
+            f"{r.get('identical_top10', '–')} |"
+        )
+    cli = results.get("cli")
+    if cli:
+        lines.append("")
+        lines.append(
+            f'CLI `diplobrief brief "cyber diplomacy"`: {cli["cli_brief_ms"]:.0f} ms whole process '
+            f"(python -c pass: {cli['python_c_pass_ms']:.0f} ms); imports discord: {cli['cli_imports_discord']}."
+        )
+    bot = results.get("bot")
+    if bot:
+        lines.append(
+            f"Bot via loopback Discord: {bot['per_second']:.0f} interactions/s, "
+            f"event→callback p50 {bot['p50_ms']:.0f} ms, p99 {bot['p99_ms']:.0f} ms "
+            f"({bot['answered']}/{bot['interactions']} answered)."
+        )
+    lines.append(f"Machine: {results['machine']}.")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scales", default="1,100,1000")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--one-scale", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-plain-above",
+        type=int,
+        default=1000,
+        help="skip plain rank-bm25 above this scale (its build is slow)",
+    )
+    args = parser.parse_args()
+    if args.one_scale:
+        try:
+            import bm25s  # noqa: F401
+
+            have_bm25s = True
+        except ImportError:
+            have_bm25s = False
+        print(
+            json.dumps(
+                one_scale(
+                    args.one_scale,
+                    with_plain=args.one_scale <= args.no_plain_above,
+                    with_bm25s=have_bm25s,
+                )
+            )
+        )
+        return 0
+    results: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
+        f"{__import__('os').cpu_count()} cores, {platform.platform()}",
+        "scales": [],
+    }
+    for scale in (int(s) for s in args.scales.split(",")):
+        print(f"scale {scale}x …", file=sys.stderr, flush=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--one-scale",
+                str(scale),
+                "--no-plain-above",
+                str(args.no_plain_above),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        results["scales"].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    print("CLI …", file=sys.stderr, flush=True)
+    results["cli"] = cli_wall_time()
+    print("bot throughput …", file=sys.stderr, flush=True)
+    results["bot"] = asyncio.run(bot_throughput())
+    args.json.write_text(json.dumps(results, indent=2))
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
