@@ -57,3 +57,25 @@ def test_cyber_diplomacy_finds_the_cyber_sections(library: Library) -> None:
 def test_empty_index_is_refused() -> None:
     with pytest.raises(ValueError):
         BM25Index([], [])
+
+
+def test_fast_path_ranks_like_plain_rank_bm25_on_the_dev_queries(library: Library) -> None:
+    from retrieval.evaluation import load_qrels
+    from tests.conftest import DEV_QRELS
+
+    sections = list(library.sections.values())
+    documents = [section_tokens(s, library.config.heading_weight) for s in sections]
+    config = library.config
+    plain = BM25Okapi(documents, k1=config.k1, b=config.b, epsilon=config.epsilon)
+    checked = 0
+    for judged in load_qrels(DEV_QRELS):
+        terms = [t for t, _ in library.analyser.analyse(judged.query).weighted]
+        if not terms:
+            continue
+        ours = [h.section_id for h in library.index.top(dict.fromkeys(terms, 1.0), 10)]
+        scores = plain.get_scores(terms)
+        order = np.argsort(-scores, kind="stable")[:10]
+        theirs = [sections[i].id for i in order if scores[i] > 0]
+        assert ours == theirs, judged.query
+        checked += 1
+    assert checked >= 28
