@@ -16,9 +16,10 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from bot import render
-from bot.settings import DEFAULT_CORPUS_DIR, Settings
+from bot.settings import DEFAULT_CORPUS_DIR, Settings, make_encoder
 from retrieval.corpus import CorpusError
 from retrieval.library import Library
+from retrieval.semantic import SemanticUnavailableError
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
@@ -65,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("qrels", type=Path)
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--baseline", action="store_true", help="show plain BM25 beside ours")
+    evaluate.add_argument(
+        "--mode",
+        choices=("lexical", "hybrid"),
+        default="lexical",
+        help="hybrid: show lexical and hybrid (semantic extra) side by side",
+    )
 
     check = commands.add_parser("check", help="validate a corpus folder and report problems")
     check.add_argument("directory", nargs="?", type=Path, help="default: CORPUS_DIR")
@@ -85,7 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.client import run_bot  # imported here: only the bot needs discord
 
             return run_bot(settings, sync_only=args.command == "sync")
-        library = load_library(args.corpus or settings.corpus_dir)
+        encoder = make_encoder(settings)
+        library = load_library(args.corpus or settings.corpus_dir, encoder=encoder)
         for skipped in library.skipped:
             print(f"diplobrief: warning: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
         return _COMMANDS[args.command](library, args)
@@ -97,12 +105,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"setting {setting} is invalid: {first['msg']}")
     except CorpusError as error:
         return _fail(str(error))
+    except SemanticUnavailableError as error:
+        return _fail(str(error))
 
 
-def load_library(directory: Path) -> Library:
+def load_library(directory: Path, *, encoder: Any = None) -> Library:
     """Load a corpus folder, naming the bundled one as such."""
     bundled = directory.resolve() == DEFAULT_CORPUS_DIR.resolve()
-    return Library.load(directory, name="the bundled corpus" if bundled else directory.name)
+    name = "the bundled corpus" if bundled else directory.name
+    return Library.load(directory, name=name, encoder=encoder)
 
 
 def _check(directory: Path) -> int:
@@ -184,7 +195,13 @@ def _eval(library: Library, args: argparse.Namespace) -> int:
 
     if not args.qrels.is_file():
         raise UsageError(f"{args.qrels}: qrels file not found")
-    data, text = eval_report(library, args.qrels, baseline=args.baseline)
+    hybrid = None
+    if args.mode == "hybrid":
+        from retrieval.semantic import MiniLMEncoder
+
+        encoder = library.encoder or MiniLMEncoder()
+        hybrid = load_library(Path(library.articles[0].path).parent, encoder=encoder)
+    data, text = eval_report(library, args.qrels, baseline=args.baseline, hybrid=hybrid)
     if args.json:
         _print_json(data)
     else:

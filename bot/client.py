@@ -18,12 +18,13 @@ from discord.ext import commands
 
 from bot.embeds import briefing_embed, section_embeds
 from bot.errors import UserFacingError, report_error
-from bot.settings import Settings
+from bot.settings import Settings, make_encoder
 from bot.views import BriefingView, MoreButton, QueryStore, ReadSectionSelect, briefing_view
 from retrieval.briefing import Briefing, build_briefing
 from retrieval.corpus import CorpusError
 from retrieval.library import CorpusSet, Library
 from retrieval.query import warm_up
+from retrieval.semantic import SemanticUnavailableError
 
 log = logging.getLogger("diplobrief")
 
@@ -66,7 +67,10 @@ class DiploBotMixin:
             before = self.corpora
             try:
                 after = await asyncio.to_thread(
-                    CorpusSet.load, self.settings.corpus_dir, name=before.shared.name
+                    CorpusSet.load,
+                    self.settings.corpus_dir,
+                    name=before.shared.name,
+                    encoder=before.shared.encoder,
                 )
             except CorpusError as error:
                 log.warning("reload failed, keeping the old corpus: %s", error)
@@ -301,8 +305,8 @@ def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
         return 2
     discord.utils.setup_logging(level=getattr(logging, settings.log_level))
     try:
-        corpora = CorpusSet.load(settings.corpus_dir)
-    except CorpusError as error:
+        corpora = CorpusSet.load(settings.corpus_dir, encoder=make_encoder(settings))
+    except (CorpusError, SemanticUnavailableError) as error:
         print(f"diplobrief: error: {error}", file=sys.stderr)
         return 2
     for skipped in corpora.shared.skipped:

@@ -21,7 +21,7 @@ _COLUMNS = ("ndcg@5", "recall@5", "mrr", "p@1")
 
 
 def eval_report(
-    library: Library, qrels_path: Path, *, baseline: bool
+    library: Library, qrels_path: Path, *, baseline: bool, hybrid: Library | None = None
 ) -> tuple[dict[str, Any], str]:
     """Run the qrels through our search (and plain BM25 when asked); return the JSON data
     and the text table."""
@@ -29,6 +29,8 @@ def eval_report(
     systems = {"ours": evaluate(qrels, library_ranker(library))}
     if baseline:
         systems["baseline"] = evaluate(qrels, baseline_ranker(library))
+    if hybrid is not None:
+        systems["hybrid"] = evaluate(qrels, library_ranker(hybrid))
     summaries = {name: by_kind(results) for name, results in systems.items()}
     data: dict[str, Any] = {
         name: {kind: summary.as_dict() for kind, summary in kinds.items()}
@@ -55,7 +57,7 @@ def _table(summaries: dict[str, dict[str, Summary]]) -> str:
     rows = [header]
     kinds = list(summaries["ours"])
     for kind in kinds:
-        for name in ("baseline", "ours"):
+        for name in ("baseline", "ours", "hybrid"):
             if name in summaries:
                 summary = summaries[name][kind]
                 rows.append([kind, str(summary.count), name, *_row(summary)])

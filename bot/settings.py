@@ -4,6 +4,7 @@ and passed down; never at import time."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,7 @@ class Settings(BaseSettings):
     log_queries: bool = False
     shard_count: int | None = Field(default=None, ge=1)
     shard_ids: list[int] | None = None
+    search_mode: Literal["lexical", "hybrid"] = "lexical"
 
     @field_validator("log_level")
     @classmethod
@@ -34,3 +36,13 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
+
+
+def make_encoder(settings: Settings) -> Any:
+    """The embedding model when SEARCH_MODE=hybrid (imported only then), else None.
+    Raises SemanticUnavailableError naming the extra when it is not installed."""
+    if settings.search_mode != "hybrid":
+        return None
+    from retrieval.semantic import MiniLMEncoder
+
+    return MiniLMEncoder()

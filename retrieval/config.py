@@ -25,6 +25,15 @@ class SearchConfig:
     family_weight: float = 0.5
     # An acronym's expansion (or the reverse) is evidence, weaker than the words typed.
     expansion_weight: float = 0.5
+    # Hybrid search (the semantic extra): BM25 scores (scaled to the best) and embedding
+    # similarities (scaled min-max) summed with weight semantic_alpha on the embeddings;
+    # measured on the development set against reciprocal-rank fusion ("rrf": weight
+    # semantic_weight, constant rrf_k), which scored lower on paraphrases.
+    fusion: str = "sum"
+    semantic_alpha: float = 0.7
+    semantic_weight: float = 1.0
+    rrf_k: float = 10.0
+    fusion_depth: int = 30
     # Facet words added for the kind of question asked (`what stops …` -> challenges).
     facet_weight: float = 1.5
 

@@ -93,6 +93,7 @@ class BM25Index:
         if not documents:
             raise ValueError("cannot index an empty corpus")
         self.doc_ids: tuple[str, ...] = tuple(doc_ids)
+        self._positions = {doc_id: i for i, doc_id in enumerate(self.doc_ids)}
         n_docs = len(documents)
         vocabulary: dict[str, int] = {}
         term_ids: list[int] = []
@@ -122,6 +123,10 @@ class BM25Index:
     def size(self) -> int:
         """How many documents are indexed."""
         return len(self.doc_ids)
+
+    def position(self, doc_id: str) -> int:
+        """The row of a document in score vectors."""
+        return self._positions[doc_id]
 
     def __contains__(self, term: str) -> bool:
         return term in self._vocabulary

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+import numpy as np
+
 from retrieval.cases import CaseCatalogue, Curation, extract_cases, read_curation
 from retrieval.config import DEFAULT_CONFIG, SearchConfig
 from retrieval.corpus import (
@@ -22,6 +24,7 @@ from retrieval.corpus import (
 )
 from retrieval.index import BM25Index, Hit, section_sentences, section_tokens
 from retrieval.query import GENERAL_ACRONYMS, Query, QueryAnalyser, mine_acronyms, vocabulary_of
+from retrieval.semantic import Encoder, reciprocal_rank_fusion, section_embeddings
 from retrieval.text import word_surfaces
 
 DEFAULT_TOP_K = 5
@@ -51,6 +54,8 @@ class Library:
         name: str = "corpus",
         config: SearchConfig = DEFAULT_CONFIG,
         curation: Curation | None = None,
+        encoder: Encoder | None = None,
+        corpus_dir: Path | None = None,
     ) -> None:
         self.name = name
         self.config = config
@@ -73,6 +78,10 @@ class Library:
         texts = [text for s in ordered for text in (s.heading, *s.paragraphs)]
         self.acronyms = MappingProxyType(mine_acronyms(texts))
         acronyms = {**GENERAL_ACRONYMS, **self.acronyms}
+        self.encoder = encoder
+        self.embeddings = (
+            section_embeddings(ordered, encoder, corpus_dir=corpus_dir) if encoder else None
+        )
         self.cases = CaseCatalogue(extract_cases(ordered, acronyms, curation))
         surfaces = [
             *(word_surfaces(s.heading) for s in ordered),
@@ -87,6 +96,7 @@ class Library:
         *,
         name: str | None = None,
         config: SearchConfig = DEFAULT_CONFIG,
+        encoder: Encoder | None = None,
     ) -> Library:
         """Load and index a corpus folder (raises CorpusError when nothing is usable)."""
         return cls(
@@ -94,6 +104,8 @@ class Library:
             name=name or Path(directory).name,
             config=config,
             curation=read_curation(Path(directory)),
+            encoder=encoder,
+            corpus_dir=Path(directory),
         )
 
     def suggested_topics(self, count: int = 5) -> tuple[str, ...]:
@@ -136,8 +148,40 @@ class Library:
             and matched_words / query.word_count < MIN_MATCHED_FRACTION
         ):
             return SearchResult(query, (), abstained=True)
-        hits = self.index.top(query.weights(), top_k)
+        if self.encoder is None or self.embeddings is None:
+            hits = self.index.top(query.weights(), top_k)
+        else:
+            hits = self._hybrid(query, top_k)
         return SearchResult(query, tuple(hits), abstained=not hits)
+
+    @property
+    def mode(self) -> str:
+        """`hybrid` when an embedding model is attached, else `lexical`."""
+        return "hybrid" if self.encoder is not None else "lexical"
+
+    def _hybrid(self, query: Query, top_k: int) -> list[Hit]:
+        """BM25 and embedding rankings fused by reciprocal rank. The abstention above
+        still decides: an embedding always has a nearest neighbour, off-topic or not."""
+        assert self.encoder is not None and self.embeddings is not None
+        depth = self.config.fusion_depth
+        lexical = [
+            self.index.doc_ids.index(h.section_id) for h in self.index.top(query.weights(), depth)
+        ]
+        vector = self.encoder.encode([query.searched_for])[0]
+        similarity = self.embeddings.similarity(vector, self.index.size)
+        semantic = list(np.argsort(-similarity, kind="stable")[:depth])
+        if self.config.fusion == "sum":
+            scores = self.index.scores(query.weights())
+            lex = scores / scores.max() if scores.max() > 0 else scores
+            sem = (similarity - similarity.min()) / max(float(np.ptp(similarity)), 1e-9)
+            mixed = (1 - self.config.semantic_alpha) * lex + self.config.semantic_alpha * sem
+            fused = {int(i): float(mixed[i]) for i in np.argsort(-mixed, kind="stable")[:depth]}
+        else:
+            fused = reciprocal_rank_fusion(
+                [lexical, semantic], [1.0, self.config.semantic_weight], self.config.rrf_k
+            )
+        best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:top_k]
+        return [Hit(self.index.doc_ids[position], score) for position, score in best]
 
     def search(self, text: str, top_k: int = DEFAULT_TOP_K) -> SearchResult:
         """Analyse query text and rank sections for it."""
@@ -180,6 +224,7 @@ class CorpusSet:
         *,
         name: str | None = None,
         config: SearchConfig = DEFAULT_CONFIG,
+        encoder: Encoder | None = None,
     ) -> CorpusSet:
         """Load a corpus folder: shared articles, and each `<guild id>/` sub-folder as
         that server's own. Raises CorpusError when no article at all is usable."""
@@ -191,7 +236,7 @@ class CorpusSet:
             else []
         )
         if not guild_dirs:
-            return cls(Library.load(directory, name=name, config=config), {})
+            return cls(Library.load(directory, name=name, config=config, encoder=encoder), {})
         shared = scan_corpus(directory, exclude=guild_dirs)
         curation = read_curation(directory)
         guilds: dict[int, Library] = {}
@@ -209,4 +254,12 @@ class CorpusSet:
             raise CorpusError(f"{directory}: no usable article")
         if not shared.articles:
             raise CorpusError(f"{directory}: no shared article (only servers' own folders)")
-        return cls(Library(shared, name=name, config=config, curation=curation), guilds)
+        shared_library = Library(
+            shared,
+            name=name,
+            config=config,
+            curation=curation,
+            encoder=encoder,
+            corpus_dir=directory,
+        )
+        return cls(shared_library, guilds)
