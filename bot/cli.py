@@ -113,7 +113,7 @@ def load_library(directory: Path, *, encoder: Any = None) -> Library:
     """Load a corpus folder, naming the bundled one as such."""
     bundled = directory.resolve() == DEFAULT_CORPUS_DIR.resolve()
     name = "the bundled corpus" if bundled else directory.name
-    return Library.load(directory, name=name, encoder=encoder)
+    return Library.load(directory, name=name, encoder=encoder, progress=True)
 
 
 def _check(directory: Path) -> int:

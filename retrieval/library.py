@@ -56,6 +56,7 @@ class Library:
         curation: Curation | None = None,
         encoder: Encoder | None = None,
         corpus_dir: Path | None = None,
+        progress: bool = False,
     ) -> None:
         self.name = name
         self.config = config
@@ -80,7 +81,9 @@ class Library:
         acronyms = {**GENERAL_ACRONYMS, **self.acronyms}
         self.encoder = encoder
         self.embeddings = (
-            section_embeddings(ordered, encoder, corpus_dir=corpus_dir) if encoder else None
+            section_embeddings(ordered, encoder, corpus_dir=corpus_dir, progress=progress)
+            if encoder
+            else None
         )
         self.cases = CaseCatalogue(extract_cases(ordered, acronyms, curation))
         surfaces = [
@@ -97,6 +100,7 @@ class Library:
         name: str | None = None,
         config: SearchConfig = DEFAULT_CONFIG,
         encoder: Encoder | None = None,
+        progress: bool = False,
     ) -> Library:
         """Load and index a corpus folder (raises CorpusError when nothing is usable)."""
         return cls(
@@ -106,6 +110,7 @@ class Library:
             curation=read_curation(Path(directory)),
             encoder=encoder,
             corpus_dir=Path(directory),
+            progress=progress,
         )
 
     def suggested_topics(self, count: int = 5) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ EXTRA_HINT = (
     "&& python3 -m pip install -e '.[semantic]' (see the README)"
 )
 CACHE_DIR_NAME = ".diplobrief-cache"
+# A progress bar only when encoding takes a while (a few seconds on a CPU).
+PROGRESS_ABOVE = 256
 
 
 class SemanticUnavailableError(RuntimeError):
@@ -39,7 +42,7 @@ class Encoder(Protocol):
 
     name: str
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+    def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
 
 
 class MiniLMEncoder:
@@ -73,12 +76,25 @@ class MiniLMEncoder:
         self._tokenizer = tokenizer
         self._w = load_file(str(self.model_dir / "model.safetensors"))
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
-        """Unit vectors, one row per text."""
-        rows = [
-            self._encode_batch(list(texts[i : i + batch_size]))
-            for i in range(0, len(texts), batch_size)
-        ]
+    def encode(
+        self, texts: Sequence[str], *, progress: bool = False, batch_size: int = 32
+    ) -> np.ndarray:
+        """Unit vectors, one row per text; with ``progress``, a progress bar on stderr
+        for long inputs."""
+        rows = []
+        show = progress and len(texts) > PROGRESS_ABOVE
+        for start in range(0, len(texts), batch_size):
+            rows.append(self._encode_batch(list(texts[start : start + batch_size])))
+            if show:
+                done = min(start + batch_size, len(texts))
+                bar = "#" * (30 * done // len(texts))
+                print(
+                    f"\rEncoding {len(texts)} paragraphs [{bar:<30}] {done}",
+                    end="",
+                    file=sys.stderr,
+                )
+        if show:
+            print(file=sys.stderr)
         return np.concatenate(rows) if rows else np.zeros((0, 384), dtype=np.float32)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
@@ -177,6 +193,7 @@ def section_embeddings(
     encoder: Encoder,
     *,
     corpus_dir: Path | None = None,
+    progress: bool = False,
 ) -> SectionVectors:
     """The embeddings of the sections: read from the cache when the corpus and model are
     unchanged, else encoded once and written to the first writable cache folder."""
@@ -189,7 +206,7 @@ def section_embeddings(
             vectors = np.load(path)
             if vectors.shape[0] == len(units):
                 return SectionVectors(vectors, owners)
-    vectors = encoder.encode([text for _, text in units])
+    vectors = encoder.encode([text for _, text in units], progress=progress)
     for folder in cache_dirs(corpus_dir):
         try:
             folder.mkdir(parents=True, exist_ok=True)

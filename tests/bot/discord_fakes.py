@@ -153,6 +153,29 @@ def component_payload(
     return payload
 
 
+def message_payload(data: dict[str, Any], message_id: str) -> dict[str, Any]:
+    """A message as Discord returns it, from the body the bot sent."""
+    return {
+        "id": message_id,
+        "channel_id": str(CHANNEL_ID),
+        "type": 20,
+        "content": data.get("content") or "",
+        "embeds": data.get("embeds", []),
+        "components": data.get("components", []),
+        "attachments": [],
+        "mentions": [],
+        "mention_roles": [],
+        "mention_everyone": False,
+        "pinned": False,
+        "tts": False,
+        "timestamp": "2026-11-22T00:00:00+00:00",
+        "edited_timestamp": None,
+        "flags": data.get("flags", 0),
+        "author": {**user_payload(APP_ID), "bot": True},
+        "application_id": str(APP_ID),
+    }
+
+
 @dataclass
 class Request:
     """One HTTP request the bot made to Discord."""
@@ -208,24 +231,12 @@ class RecordingAdapter(AsyncWebhookAdapter):
 
     def _message(self, data: dict[str, Any], *, key: str | None) -> dict[str, Any]:
         previous = self.messages.get(key) if key else None
-        message = {
-            "id": previous["id"] if previous else snowflake(),
-            "channel_id": str(CHANNEL_ID),
-            "type": 20,
-            "content": data.get("content", ""),
-            "embeds": data.get("embeds", previous["embeds"] if previous else []),
-            "components": data.get("components", previous["components"] if previous else []),
-            "attachments": [],
-            "mentions": [],
-            "mention_roles": [],
-            "mention_everyone": False,
-            "pinned": False,
-            "tts": False,
-            "timestamp": "2026-11-22T00:00:00+00:00",
-            "edited_timestamp": None,
-            "flags": data.get("flags", 0),
-            "author": {**user_payload(APP_ID), "bot": True},
+        merged = {
+            "embeds": previous["embeds"] if previous else [],
+            "components": previous["components"] if previous else [],
+            **data,
         }
+        message = message_payload(merged, previous["id"] if previous else snowflake())
         if key:
             self.messages[key] = message
         self.messages[message["id"]] = message

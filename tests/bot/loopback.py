@@ -25,7 +25,7 @@ import discord
 import yarl
 from aiohttp import WSMsgType, web
 
-from tests.bot.discord_fakes import APP_ID, CHANNEL_ID, GUILD_ID, user_payload
+from tests.bot.discord_fakes import APP_ID, CHANNEL_ID, GUILD_ID, message_payload, user_payload
 
 JSON = "application/json"
 HEARTBEAT_INTERVAL_MS = 41250
@@ -474,25 +474,7 @@ class FakeDiscord:
         return json_response(result)
 
     def _message(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "id": _id(),
-            "channel_id": str(CHANNEL_ID),
-            "type": 20,
-            "content": data.get("content", ""),
-            "embeds": data.get("embeds", []),
-            "components": data.get("components", []),
-            "attachments": [],
-            "mentions": [],
-            "mention_roles": [],
-            "mention_everyone": False,
-            "pinned": False,
-            "tts": False,
-            "timestamp": "2026-11-22T00:00:00+00:00",
-            "edited_timestamp": None,
-            "flags": data.get("flags", 0),
-            "author": {**user_payload(APP_ID), "bot": True},
-            "application_id": str(APP_ID),
-        }
+        return message_payload(data, _id())
 
     async def _webhook_target(self, request: web.Request) -> Interaction | None:
         interaction = self._find(token=request.match_info["token"])
@@ -500,9 +482,12 @@ class FakeDiscord:
             return None
         return interaction
 
-    async def _followup(self, request: web.Request) -> web.Response:
+    async def _accept_message(
+        self, request: web.Request, kind: str
+    ) -> tuple[Interaction, dict[str, Any]] | web.Response:
+        """The checks a follow-up and an edit share: injected fault, known token, limits."""
         body = await request.json()
-        fault = self._fault("followup")
+        fault = self._fault(kind)
         if fault is not None:
             await self._record(request, fault.status, body)
             return fault
@@ -515,6 +500,13 @@ class FakeDiscord:
             await self._record(request, 400, body)
             return invalid_form(errors)
         await self._record(request, 200, body)
+        return interaction, body
+
+    async def _followup(self, request: web.Request) -> web.Response:
+        accepted = await self._accept_message(request, "followup")
+        if isinstance(accepted, web.Response):
+            return accepted
+        interaction, body = accepted
         interaction.followups.append(body)
         return json_response(self._message(body))
 
@@ -526,20 +518,10 @@ class FakeDiscord:
         return json_response(interaction.message)
 
     async def _edit(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        fault = self._fault("edit")
-        if fault is not None:
-            await self._record(request, fault.status, body)
-            return fault
-        interaction = await self._webhook_target(request)
-        if interaction is None:
-            await self._record(request, 404, body)
-            return json_response({"code": 10015, "message": "Unknown Webhook"}, status=404)
-        errors = message_errors(body)
-        if errors:
-            await self._record(request, 400, body)
-            return invalid_form(errors)
-        await self._record(request, 200, body)
+        accepted = await self._accept_message(request, "edit")
+        if isinstance(accepted, web.Response):
+            return accepted
+        interaction, body = accepted
         interaction.edits.append(body)
         interaction.message = {**(interaction.message or self._message({})), **body}
         return json_response(interaction.message)

@@ -3,6 +3,7 @@ the assertions are on the payloads that would be sent to Discord."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from bot import limits
@@ -259,3 +260,38 @@ async def test_discord_api_errors_are_logged_and_the_bot_goes_on(
     recorder.requests.clear()
     await deliver(bot, command_payload("brief", topic="deterrence"))
     assert only_response(recorder)["data"]["embeds"][0]["title"] == "Briefing: deterrence"
+
+
+async def test_view_timeout_disables_the_components(
+    bot: DiploBot, recorder: RecordingAdapter, monkeypatch
+) -> None:
+    import functools
+
+    import bot.client as client_module
+
+    monkeypatch.setattr(
+        client_module, "briefing_view", functools.partial(client_module.briefing_view, timeout=0.05)
+    )
+    await deliver(bot, command_payload("brief", topic="military diplomacy"))
+    for _ in range(100):
+        if any(r.method == "PATCH" for r in recorder.requests):
+            break
+        await asyncio.sleep(0.02)
+    edit = next(r for r in recorder.requests if r.method == "PATCH")
+    assert edit.path.endswith("/messages/@original")
+    components = [c for row in edit.payload["components"] for c in row["components"]]
+    assert components and all(c["disabled"] for c in components)
+
+
+async def test_logs_one_line_per_command_without_query_or_token(
+    bot: DiploBot, recorder: RecordingAdapter, caplog
+) -> None:
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="diplobrief"):
+        await deliver(bot, command_payload("brief", topic="secret topic about peacekeeping"))
+    lines = [r.getMessage() for r in caplog.records if r.name == "diplobrief"]
+    assert len(lines) == 1
+    assert lines[0].startswith("/brief query_len=31 hits=")
+    assert "secret" not in lines[0]
+    assert bot.settings.discord_token.get_secret_value() not in caplog.text

@@ -75,9 +75,9 @@ class CountingEncoder:
         self.name = inner.name
         self.encoded = 0
 
-    def encode(self, texts):
+    def encode(self, texts, *, progress=False):
         self.encoded += len(texts)
-        return self.inner.encode(texts)
+        return self.inner.encode(texts, progress=progress)
 
 
 def test_section_embeddings_are_cached_on_disk(encoder, tmp_path: Path) -> None:
