@@ -17,7 +17,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -371,12 +371,3 @@ class CaseCatalogue:
             return CaseMatch(scored[0][2])
         suggestions = list(dict.fromkeys(case for _, _, case in scored))[:3]
         return CaseMatch(None, tuple(suggestions))
-
-    def by_key(self, key: str) -> Case | None:
-        """The case with this key."""
-        return next((case for case in self.cases if case.key == key), None)
-
-
-def with_name(case: Case, name: str) -> Case:
-    """A copy of a case under another name."""
-    return replace(case, name=name)

@@ -504,9 +504,3 @@ def article_warnings(article: Article) -> list[str]:
         if not section.paragraphs:
             warnings.append(f"heading with no paragraphs: {section.heading}")
     return warnings
-
-
-def iter_sections(articles: Iterable[Article]) -> Iterable[Section]:
-    """Every section of the given articles, in corpus order."""
-    for article in articles:
-        yield from article.sections

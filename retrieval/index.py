@@ -117,7 +117,6 @@ class BM25Index:
         self._offsets = np.searchsorted(terms_of, np.arange(n_terms + 1))
         self._vocabulary = vocabulary
         self._idf = idf
-        self._df = df
 
     @property
     def size(self) -> int:
@@ -142,11 +141,6 @@ class BM25Index:
         """The term's idf as BM25Okapi computes it (0 for an unknown term)."""
         position = self._vocabulary.get(term)
         return 0.0 if position is None else float(self._idf[position])
-
-    def document_frequency(self, term: str) -> int:
-        """In how many documents the term occurs."""
-        position = self._vocabulary.get(term)
-        return 0 if position is None else int(self._df[position])
 
     def scores(self, weighted_terms: Mapping[str, float]) -> np.ndarray:
         """BM25 score of every document for a query of terms with weights (a term
