@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -31,6 +32,7 @@ log = logging.getLogger("diplobrief")
 # Answer directly when the work is done by then; otherwise defer first, well inside
 # Discord's 3-second window.
 DEFER_AFTER_SECONDS = 1.0
+HTTP_CONNECTIONS = 32
 EXTENSIONS = ("bot.cogs.briefing", "bot.cogs.cases", "bot.cogs.meta")
 KIND_BRIEF, KIND_ASK, KIND_CASE = "b", "a", "c"
 
@@ -90,6 +92,13 @@ class DiploBotMixin:
     async def _reload_quietly(self) -> None:
         with contextlib.suppress(UserFacingError):  # already logged
             await self.reload_corpus()
+
+    async def login(self, token: str) -> None:
+        # A bounded pool lets a burst of replies reuse connections (keep-alive) instead
+        # of opening one per reply, as discord.py's unlimited default does.
+        if self.http.connector is discord.utils.MISSING:  # type: ignore[attr-defined]
+            self.http.connector = aiohttp.TCPConnector(limit=HTTP_CONNECTIONS)  # type: ignore[attr-defined]
+        await super().login(token)  # type: ignore[misc]
 
     async def setup_hook(self) -> None:
         await asyncio.to_thread(warm_up)
