@@ -42,9 +42,9 @@ def encoder():
 
 @pytest.fixture(scope="module")
 def hybrid(encoder, tmp_path_factory: pytest.TempPathFactory) -> Library:
-    cache = tmp_path_factory.mktemp("cache")
-    os.environ["XDG_CACHE_HOME"] = str(cache)
-    return Library(load_corpus(CORPUS_DIR), name="bundled", encoder=encoder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        return Library(load_corpus(CORPUS_DIR), name="bundled", encoder=encoder)
 
 
 def test_hybrid_meets_the_targets_on_the_dev_set(hybrid: Library) -> None:
