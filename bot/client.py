@@ -114,6 +114,13 @@ class DiploBotMixin:
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to the dev guild %s", len(synced), guild.id)
 
+    async def close(self) -> None:
+        with contextlib.suppress(NotImplementedError, AttributeError, RuntimeError, ValueError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+        for view in list(self._live_views.values()):
+            view.stop()
+        await super().close()  # type: ignore[misc]
+
     async def on_ready(self) -> None:
         user = getattr(self, "user", None)
         log.info("ready as %s; %d sections loaded", user, len(self.library.sections))

@@ -115,7 +115,6 @@ async def test_sighup_reloads(corpus_dir: Path, recorder: RecordingAdapter) -> N
                 break
             await asyncio.sleep(0.01)
         assert bot.corpora is not old
-        asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
 
 
 async def test_guild_corpora_are_isolated(corpus_dir: Path, recorder: RecordingAdapter) -> None:
