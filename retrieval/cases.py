@@ -285,6 +285,8 @@ def extract_cases(
         if section.id in case_sections:
             continue
         for paragraph in section.paragraphs:
+            if not _EXAMPLE_MARKER.search(paragraph):
+                continue  # most paragraphs give no example: skip splitting them
             sentences = _sentences(paragraph)
             for position, sentence in enumerate(sentences):
                 if not _EXAMPLE_MARKER.search(sentence):

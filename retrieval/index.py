@@ -44,8 +44,13 @@ class SentenceTerms:
     start: int
     end: int
     unigrams: tuple[str, ...]
-    terms: frozenset[str]  # unigrams and phrase pairs
     surfaces: tuple[str, ...]  # the words as written (normalised), for the vocabulary
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """Unigrams and phrase pairs (computed on demand: only excerpt selection needs
+        them, for the few sections a query ranks)."""
+        return frozenset(self.unigrams + tuple(bigrams(list(self.unigrams))))
 
 
 def section_sentences(section: Section) -> tuple[SentenceTerms, ...]:
@@ -54,8 +59,7 @@ def section_sentences(section: Section) -> tuple[SentenceTerms, ...]:
     for index, paragraph in enumerate(section.paragraphs):
         for start, end in split_sentences(paragraph):
             unigrams, surfaces = tokenize_with_surfaces(paragraph[start:end])
-            terms = frozenset(unigrams + bigrams(unigrams))
-            out.append(SentenceTerms(index, start, end, tuple(unigrams), terms, tuple(surfaces)))
+            out.append(SentenceTerms(index, start, end, tuple(unigrams), tuple(surfaces)))
     return tuple(out)
 
 
@@ -101,7 +105,9 @@ class BM25Index:
         for index, document in enumerate(documents):
             tokens = document or [""]  # as rank-bm25 is given an empty document
             lengths[index] = len(tokens)
-            term_ids.extend(vocabulary.setdefault(token, len(vocabulary)) for token in tokens)
+            for token in set(tokens).difference(vocabulary):
+                vocabulary[token] = len(vocabulary)
+            term_ids.extend(map(vocabulary.__getitem__, tokens))
         n_terms = len(vocabulary)
         doc_of_token = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
         keys = np.asarray(term_ids, dtype=np.int64) * n_docs + doc_of_token

@@ -232,13 +232,8 @@ def tokenize_with_surfaces(text: str) -> tuple[list[str], list[str]]:
     for the index terms and the corpus vocabulary)."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    terms: list[str] = []
-    surfaces: list[str] = []
-    for dotted, word in _WORD.findall(text):
-        surface, word_terms_ = _analysed(dotted or word, bool(dotted))
-        surfaces.append(surface)
-        terms.extend(word_terms_)
-    return terms, surfaces
+    analysed = [_analysed(dotted or word, bool(dotted)) for dotted, word in _WORD.findall(text)]
+    return [term for _, terms in analysed for term in terms], [surface for surface, _ in analysed]
 
 
 @lru_cache(maxsize=200_000)
