@@ -35,6 +35,25 @@ def user_payload(user_id: int = USER_ID) -> dict[str, Any]:
     }
 
 
+def channel_payload(guild_id: int = GUILD_ID) -> dict[str, Any]:
+    """A server text channel as Discord sends it in an interaction (no permissions)."""
+    return {
+        "id": str(CHANNEL_ID),
+        "type": 0,
+        "guild_id": str(guild_id),
+        "name": "study-group",
+        "position": 0,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+        "topic": None,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "flags": 0,
+        "permissions": "0",
+    }
+
+
 def _base(
     kind: int,
     data: dict[str, Any],
@@ -72,21 +91,7 @@ def _base(
         payload["guild_id"] = str(guild_id)
         payload["guild_locale"] = "en-US"
         payload["channel_id"] = str(CHANNEL_ID)
-        payload["channel"] = {
-            "id": str(CHANNEL_ID),
-            "type": 0,
-            "guild_id": str(guild_id),
-            "name": "study-group",
-            "position": 0,
-            "permission_overwrites": [],
-            "nsfw": False,
-            "parent_id": None,
-            "topic": None,
-            "last_message_id": None,
-            "rate_limit_per_user": 0,
-            "flags": 0,
-            "permissions": "0",
-        }
+        payload["channel"] = channel_payload(guild_id)
         payload["member"] = {
             "user": user_payload(user_id),
             "roles": [],

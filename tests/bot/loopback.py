@@ -25,7 +25,13 @@ import discord
 import yarl
 from aiohttp import WSMsgType, web
 
-from tests.bot.discord_fakes import APP_ID, CHANNEL_ID, GUILD_ID, message_payload, user_payload
+from tests.bot.discord_fakes import (
+    APP_ID,
+    GUILD_ID,
+    channel_payload,
+    message_payload,
+    user_payload,
+)
 
 JSON = "application/json"
 HEARTBEAT_INTERVAL_MS = 41250
@@ -224,16 +230,6 @@ class Interaction:
         """Seconds from the event to the first callback."""
         assert self.callback_at is not None
         return self.callback_at - self.sent_at
-
-    @property
-    def final(self) -> dict[str, Any]:
-        """The message body as the user finally sees it (callback data, then edits)."""
-        body: dict[str, Any] = {}
-        for callback in self.callbacks[:1]:
-            body.update(callback.get("data") or {})
-        for edit in self.edits:
-            body.update(edit)
-        return body
 
 
 @dataclass
@@ -684,21 +680,7 @@ def guild_payload(guild_id: int) -> dict[str, Any]:
         "unavailable": False,
         "member_count": 2,
         "members": [],
-        "channels": [
-            {
-                "id": str(CHANNEL_ID),
-                "type": 0,
-                "name": "study-group",
-                "position": 0,
-                "permission_overwrites": [],
-                "nsfw": False,
-                "parent_id": None,
-                "topic": None,
-                "last_message_id": None,
-                "rate_limit_per_user": 0,
-                "flags": 0,
-            }
-        ],
+        "channels": [{k: v for k, v in channel_payload(guild_id).items() if k != "permissions"}],
         "threads": [],
         "presences": [],
         "voice_states": [],
