@@ -203,11 +203,14 @@ def select_sentences(library: Library, result: SearchResult, *, limit: int) -> l
     at most two per section; padded with the best remaining sentences of the top
     sections so a briefing has at least three excerpts when the sections allow."""
     weights = result.query.weights()
-    idf = {term: library.index.idf(term) for term in result.query.weights()}
+    idf = {term: max(library.index.idf(term), 0.0) for term in weights}
+    query_mass = sum(idf[t] * w for t, w in weights.items()) or 1.0
     top_score = result.hits[0].score
     candidates: list[_Candidate] = []
     for rank, hit in enumerate(result.hits):
-        candidates.extend(_section_candidates(library, hit, rank, top_score, weights, idf))
+        candidates.extend(
+            _section_candidates(library, hit, rank, top_score, weights, idf, query_mass)
+        )
     candidates.sort(key=lambda c: (-c.score, c.section_rank, c.start))
     chosen: list[_Candidate] = []
     per_section: dict[str, int] = {}
@@ -233,9 +236,9 @@ def _section_candidates(
     top_score: float,
     weights: dict[str, float],
     idf: dict[str, float],
+    query_mass: float,
 ) -> list[_Candidate]:
     section = library.sections[hit.section_id]
-    query_mass = sum(max(idf.get(t, 0.0), 0.0) * w for t, w in weights.items()) or 1.0
     section_part = SECTION_WEIGHT * hit.score / top_score
     out: list[_Candidate] = []
     for sentence in library.sentences[section.id]:
@@ -244,7 +247,7 @@ def _section_candidates(
         if len(text) < MIN_SENTENCE_CHARS or text.endswith(":"):
             continue
         terms = sentence.terms
-        match = sum(max(idf.get(t, 0.0), 0.0) * w for t, w in weights.items() if t in terms)
+        match = sum(idf[t] * w for t, w in weights.items() if t in terms)
         score = (1 - SECTION_WEIGHT) * match / query_mass + section_part
         out.append(
             _Candidate(

@@ -22,10 +22,10 @@ from retrieval.corpus import (
     load_corpus,
     scan_corpus,
 )
-from retrieval.index import BM25Index, Hit, section_sentences, section_tokens
+from retrieval.index import BM25Index, Hit, hits_from_scores, section_sentences, section_tokens
 from retrieval.query import GENERAL_ACRONYMS, Query, QueryAnalyser, mine_acronyms, vocabulary_of
 from retrieval.semantic import Encoder, reciprocal_rank_fusion, section_embeddings
-from retrieval.text import word_surfaces
+from retrieval.text import tokenize_with_surfaces
 
 DEFAULT_TOP_K = 5
 # A query with a single matching word out of several is most likely off-topic
@@ -87,7 +87,7 @@ class Library:
         )
         self.cases = CaseCatalogue(extract_cases(ordered, acronyms, curation))
         surfaces = [
-            *(word_surfaces(s.heading) for s in ordered),
+            *(tokenize_with_surfaces(s.heading)[1] for s in ordered),
             *(sentence.surfaces for s in ordered for sentence in self.sentences[s.id]),
         ]
         self.analyser = QueryAnalyser(vocabulary_of(surfaces), self.index, acronyms, config)
@@ -165,23 +165,24 @@ class Library:
         return "hybrid" if self.encoder is not None else "lexical"
 
     def _hybrid(self, query: Query, top_k: int) -> list[Hit]:
-        """BM25 and embedding rankings fused by reciprocal rank. The abstention above
+        """BM25 and embedding scores fused (see SearchConfig.fusion). The abstention above
         still decides: an embedding always has a nearest neighbour, off-topic or not."""
         assert self.encoder is not None and self.embeddings is not None
         depth = self.config.fusion_depth
-        lexical = [
-            self.index.doc_ids.index(h.section_id) for h in self.index.top(query.weights(), depth)
-        ]
+        scores = self.index.scores(query.weights())
         vector = self.encoder.encode([query.searched_for])[0]
         similarity = self.embeddings.similarity(vector, self.index.size)
-        semantic = list(np.argsort(-similarity, kind="stable")[:depth])
         if self.config.fusion == "sum":
-            scores = self.index.scores(query.weights())
             lex = scores / scores.max() if scores.max() > 0 else scores
             sem = (similarity - similarity.min()) / max(float(np.ptp(similarity)), 1e-9)
             mixed = (1 - self.config.semantic_alpha) * lex + self.config.semantic_alpha * sem
             fused = {int(i): float(mixed[i]) for i in np.argsort(-mixed, kind="stable")[:depth]}
         else:
+            lexical = [
+                self.index.position(hit.section_id)
+                for hit in hits_from_scores(self.index.doc_ids, scores, depth)
+            ]
+            semantic = list(np.argsort(-similarity, kind="stable")[:depth])
             fused = reciprocal_rank_fusion(
                 [lexical, semantic], [1.0, self.config.semantic_weight], self.config.rrf_k
             )

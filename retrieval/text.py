@@ -160,12 +160,6 @@ def words(text: str) -> list[Word]:
     ]
 
 
-def word_surfaces(text: str) -> list[str]:
-    """The normalised surface forms of the words of ``text`` (what :func:`words` gives,
-    without the spans)."""
-    return [_surface(m.group(), bool(m["dotted"]))[0] for m in _WORD.finditer(text)]
-
-
 @lru_cache(maxsize=200_000)
 def _surface(raw: str, dotted: bool) -> tuple[str, bool]:
     """The normalised surface form of one matched word, and whether it is an acronym."""

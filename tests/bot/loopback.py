@@ -257,7 +257,21 @@ class Gateway:
         await self.ws.send_str(json.dumps({"op": 0, "t": event, "s": self.sequence, "d": data}))
 
 
-class FakeDiscord:
+class LoopbackAddress:
+    """Where a fake listens, once its port is known."""
+
+    port: int
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+
+class FakeDiscord(LoopbackAddress):
     """The fake: start it, point discord.py at it, run the bot, drive interactions."""
 
     def __init__(self, *, guilds: int = 1) -> None:
@@ -305,14 +319,6 @@ class FakeDiscord:
                 await session.ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
-
-    @property
-    def api_base(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/v10"
-
-    @property
-    def gateway_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/gateway"
 
     # -- faults ---------------------------------------------------------------------
 
@@ -828,7 +834,7 @@ class Answer:
         return body
 
 
-class RemoteFake:
+class RemoteFake(LoopbackAddress):
     """A FakeDiscord in its own process (so the bot under test has the event loop and a
     core to itself, as with the real Discord), driven over its control routes."""
 
@@ -866,14 +872,6 @@ class RemoteFake:
             except TimeoutError:
                 self._process.kill()
                 await self._process.wait()
-
-    @property
-    def api_base(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/v10"
-
-    @property
-    def gateway_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/gateway"
 
     async def _post(self, name: str, body: dict[str, Any] | None = None) -> Any:
         async with self._session.post(
