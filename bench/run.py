@@ -26,7 +26,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from retrieval.corpus import Article, LoadedCorpus, Section, load_corpus  # noqa: E402
+from retrieval.corpus import LoadedCorpus, load_corpus  # noqa: E402
+from retrieval.model import Article, Section  # noqa: E402
 from retrieval.text import slugify  # noqa: E402
 
 HEADING_VARIANTS = (
@@ -144,7 +145,7 @@ def one_scale(scale: int, *, with_plain: bool, with_bm25s: bool) -> dict[str, An
     result["brief"] = percentiles(timed(lambda q: briefing_text(build_briefing(library, q)), texts))
 
     # The same tokens for every engine: each query's analysed terms, weight 1.
-    from retrieval.index import section_tokens
+    from retrieval.sections import section_tokens
 
     ordered = list(library.sections.values())
     tokens = [

@@ -17,8 +17,8 @@ from pydantic import ValidationError
 
 from bot import render
 from bot.settings import DEFAULT_CORPUS_DIR, Settings, make_encoder
-from retrieval.corpus import CorpusError
 from retrieval.library import Library
+from retrieval.model import CorpusError
 from retrieval.semantic import SemanticUnavailableError
 
 EXIT_OK = 0

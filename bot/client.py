@@ -22,8 +22,8 @@ from bot.errors import UserFacingError, report_error
 from bot.settings import Settings, make_encoder
 from bot.views import BriefingView, MoreButton, QueryStore, ReadSectionSelect, briefing_view
 from retrieval.briefing import Briefing, build_briefing
-from retrieval.corpus import CorpusError
 from retrieval.library import CorpusSet, Library
+from retrieval.model import CorpusError
 from retrieval.query import warm_up
 from retrieval.semantic import SemanticUnavailableError
 

@@ -11,8 +11,8 @@ from discord.utils import escape_markdown, escape_mentions
 from bot import limits
 from bot.render import briefing_title, mark_excerpt
 from retrieval.briefing import Briefing
-from retrieval.corpus import Article, Section
 from retrieval.library import Library
+from retrieval.model import Article, Section
 
 BRAND_COLOUR = discord.Colour.dark_teal()
 WARNING_COLOUR = discord.Colour.gold()

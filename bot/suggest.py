@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from bot import limits
 from bot.embeds import truncate
-from retrieval.corpus import INTRODUCTION
 from retrieval.library import Library
 from retrieval.text import normalize
 
@@ -19,7 +18,7 @@ def known_topics(library: Library) -> list[str]:
     """Topics the corpus covers: section headings (shortest first) and the acronyms it
     defines, with their expansions."""
     headings = sorted(
-        {s.heading for s in library.sections.values() if s.heading != INTRODUCTION},
+        {s.heading for s in library.sections.values() if not s.lead},
         key=lambda h: (len(h), h),
     )
     acronyms = [f"{short} ({long})" for short, long in library.acronyms.items()]

@@ -3,6 +3,7 @@ without near-duplicates, each cited to its section."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.cases import Case
@@ -144,33 +145,34 @@ def briefing_from_result(
             **common,
         )
     chosen = select_sentences(library, result, limit=offset + count + 1)
-    page = chosen[offset : offset + count]
-    excerpts: list[Excerpt] = []
-    sources: dict[str, Source] = {}
-    highlight_terms = query.highlight_terms
-    for candidate in page:
-        source = sources.get(candidate.section_id)
-        if source is None:
-            source = _source(library, candidate.section_id, len(sources) + 1)
-            sources[candidate.section_id] = source
-        excerpt_text = cut_excerpt(candidate.paragraph[candidate.start : candidate.end])
-        excerpts.append(
-            Excerpt(
-                text=excerpt_text,
-                section_id=candidate.section_id,
-                citation_no=source.citation_no,
-                highlights=highlight_spans(excerpt_text, highlight_terms),
-            )
-        )
+    page = [(c.section_id, c.paragraph[c.start : c.end]) for c in chosen[offset : offset + count]]
+    excerpts, sources = cite(library, page, query.highlight_terms)
     if offset and not excerpts:
         notes.append("No more excerpts for this query.")
     return Briefing(
-        excerpts=tuple(excerpts),
-        sources=tuple(sources.values()),
+        excerpts=excerpts,
+        sources=sources,
         notes=tuple(notes),
         has_more=len(chosen) > offset + count,
         **common,
     )
+
+
+def cite(
+    library: Library, picked: Sequence[tuple[str, str]], highlight_terms: frozenset[str]
+) -> tuple[tuple[Excerpt, ...], tuple[Source, ...]]:
+    """Quote picked sentences (section id, sentence) in order: each cut to length, its
+    query words marked, and its section numbered as a source on first citation."""
+    excerpts: list[Excerpt] = []
+    sources: dict[str, Source] = {}
+    for section_id, sentence in picked:
+        source = sources.get(section_id)
+        if source is None:
+            source = sources[section_id] = _source(library, section_id, len(sources) + 1)
+        text = cut_excerpt(sentence)
+        highlights = highlight_spans(text, highlight_terms)
+        excerpts.append(Excerpt(text, section_id, source.citation_no, highlights))
+    return tuple(excerpts), tuple(sources.values())
 
 
 def _query_notes(result: SearchResult) -> list[str]:
@@ -314,22 +316,14 @@ def case_briefing(library: Library, case: Case) -> Briefing:
     order = {source.section_id: n for n, source in enumerate(case.sources)}
     picked.sort(key=lambda item: order[item[0]])
     highlight = frozenset(term for alias in case.aliases for term in tokenize(alias))
-    excerpts: list[Excerpt] = []
-    sources: dict[str, Source] = {}
-    for section_id, sentence in picked[:MAX_CASE_EXCERPTS]:
-        source = sources.get(section_id) or _source(library, section_id, len(sources) + 1)
-        sources[section_id] = source
-        text = cut_excerpt(sentence)
-        excerpts.append(
-            Excerpt(text, section_id, source.citation_no, highlight_spans(text, highlight))
-        )
+    excerpts, sources = cite(library, picked[:MAX_CASE_EXCERPTS], highlight)
     places = len({source.section_id for source in case.sources})
     notes = (f"Told in {places} section{'s' if places != 1 else ''} of the corpus.",)
     return Briefing(
         query=case.name,
         title=f"{case.kind.capitalize()}: {case.name}",
-        excerpts=tuple(excerpts),
-        sources=tuple(sources.values()),
+        excerpts=excerpts,
+        sources=sources,
         notes=notes,
         corpus_name=library.name,
         sections_searched=len(library.sections),

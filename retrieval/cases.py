@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from retrieval.corpus import CorpusError, Section
-from retrieval.text import normalize, split_sentences
+from retrieval.corpus import read_toml
+from retrieval.model import CorpusError, Section
+from retrieval.text import PAREN_ACRONYM, normalize, split_sentences
 
 CASES_FILE = "cases.toml"
 CASE_STUDY = "case study"
@@ -54,7 +54,6 @@ _NAME_END = re.compile(
     re.IGNORECASE,
 )
 _PROPER = re.compile(r"\b(?:[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+|[A-Z][a-z]+(?:-[A-Z][a-z]+)*)\b")
-_PAREN_ACRONYM = re.compile(r"\((?P<acronym>[A-Z][A-Za-z]{1,9})\)")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 # Generic words after an entity that do not make it a different thing: the NATO alliance
 # is NATO.
@@ -104,12 +103,9 @@ class CaseMatch:
 def read_curation(directory: Path) -> Curation:
     """Read `cases.toml` of a corpus folder; none is fine."""
     path = directory / CASES_FILE
-    if not path.is_file():
+    data = read_toml(path)
+    if data is None:
         return Curation()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise CorpusError(f"{path}: not valid TOML ({error})") from error
     renames: dict[str, str] = {}
     merges: dict[str, str] = {}
     aliases: dict[str, tuple[str, ...]] = {}
@@ -194,7 +190,7 @@ def case_key(name: str, acronyms: Mapping[str, str]) -> str:
     """What identifies a case across articles: its acronym when it has one (`JCPOA`),
     the entity it is about when the rest is generic (`NATO alliance` -> `nato`), else its
     normalised name."""
-    paren = _PAREN_ACRONYM.search(name)
+    paren = PAREN_ACRONYM.search(name)
     if paren:
         return paren["acronym"].lower()
     normalized = _norm(name)
@@ -211,10 +207,10 @@ def case_key(name: str, acronyms: Mapping[str, str]) -> str:
 
 def _aliases(name: str, key: str, acronyms: Mapping[str, str]) -> list[str]:
     found = [name]
-    bare = " ".join(_PAREN_ACRONYM.sub("", name).split())
+    bare = " ".join(PAREN_ACRONYM.sub("", name).split())
     if bare != name:
         found.append(bare)
-    paren = _PAREN_ACRONYM.search(name)
+    paren = PAREN_ACRONYM.search(name)
     if paren:
         found.append(paren["acronym"])
     upper = {short.lower(): (short, long) for short, long in acronyms.items()}
@@ -233,69 +229,93 @@ def extract_cases(
 ) -> tuple[Case, ...]:
     """The case catalogue of a corpus: case studies first (in corpus order), then
     examples; one case per thing named, with all its sources."""
-    curation = curation or Curation()
-    drafts: dict[str, _Draft] = {}
-    order: list[str] = []
+    book = _CaseBook(acronyms, curation or Curation())
     by_article: dict[str, list[Section]] = {}
     for section in sections:
         by_article.setdefault(section.article, []).append(section)
-    case_sections = {s.id for s in sections if _CASE_HEADING.search(s.heading)}
+    for article_sections in by_article.values():
+        for index, section in enumerate(article_sections):
+            if _CASE_HEADING.search(section.heading):
+                told = _case_study_rule(book, section)
+                _attach_followers(told, article_sections[index + 1 :])
+    for section in sections:
+        if not _CASE_HEADING.search(section.heading):
+            _example_rule(book, section)
+    return book.finish()
 
-    def add(name: str, kind: str, source: CaseSource) -> _Draft:
-        key = case_key(name, acronyms)
-        key = curation.merges.get(key, curation.merges.get(_norm(name), key))
-        draft = drafts.get(key)
+
+class _CaseBook:
+    """The cases found so far, keyed by what they name (curation's merges applied)."""
+
+    def __init__(self, acronyms: Mapping[str, str], curation: Curation) -> None:
+        self.acronyms = acronyms
+        self.curation = curation
+        self.drafts: dict[str, _Draft] = {}  # in the order first found
+
+    def add(self, name: str, kind: str, source: CaseSource) -> _Draft:
+        """Record a case (or one more source of a case already found)."""
+        key = case_key(name, self.acronyms)
+        merges = self.curation.merges
+        key = merges.get(key, merges.get(_norm(name), key))
+        draft = self.drafts.get(key)
         if draft is None:
-            draft = drafts[key] = _Draft(key, name, kind, [], [])
-            order.append(key)
+            draft = self.drafts[key] = _Draft(key, name, kind, [], [])
         elif kind == CASE_STUDY and draft.kind == EXAMPLE:
             draft.kind, draft.name = CASE_STUDY, name
         if all(s.section_id != source.section_id or s.intro != source.intro for s in draft.sources):
             draft.sources.append(source)
-        draft.aliases.extend(a for a in _aliases(name, key, acronyms) if a not in draft.aliases)
+        new_aliases = _aliases(name, key, self.acronyms)
+        draft.aliases.extend(a for a in new_aliases if a not in draft.aliases)
         return draft
 
-    for article_sections in by_article.values():
-        for index, section in enumerate(article_sections):
-            if section.id not in case_sections:
+    def finish(self) -> tuple[Case, ...]:
+        """The curated cases: case studies first, then examples."""
+        return _finish(self.drafts, self.curation)
+
+
+def _case_study_rule(book: _CaseBook, section: Section) -> list[_Draft]:
+    """Rule 1: in a case-study section, each paragraph whose first sentences name an
+    example is one case study; the paragraph's other sentences support it."""
+    told: list[_Draft] = []
+    for paragraph in section.paragraphs:
+        sentences = _sentences(paragraph)
+        for position, sentence in enumerate(sentences[:2]):
+            name = example_name(sentence, in_case_section=True)
+            if name:
+                supporting = tuple(sentences[position + 1 :] + sentences[:position])
+                told.append(
+                    book.add(name, CASE_STUDY, CaseSource(section.id, sentence, supporting))
+                )
+                break
+    return told
+
+
+def _attach_followers(told: Sequence[_Draft], followers: Sequence[Section]) -> None:
+    """Sections right after a case-study section, headed with one of its cases' names,
+    tell that case further: their first paragraph becomes one more source."""
+    for follower in followers:
+        draft = _owner(follower, told)
+        if draft is None:
+            return
+        sentences = _sentences(follower.paragraphs[0]) if follower.paragraphs else []
+        if sentences:
+            draft.sources.append(CaseSource(follower.id, sentences[0], tuple(sentences[1:3])))
+
+
+def _example_rule(book: _CaseBook, section: Section) -> None:
+    """Rule 2: elsewhere, a sentence introducing a named example ("for example", "for
+    instance", "exemplify", "a prime example") is an example; the next two support it."""
+    for paragraph in section.paragraphs:
+        if not _EXAMPLE_MARKER.search(paragraph):
+            continue  # most paragraphs give no example: skip splitting them
+        sentences = _sentences(paragraph)
+        for position, sentence in enumerate(sentences):
+            if not _EXAMPLE_MARKER.search(sentence):
                 continue
-            told: list[_Draft] = []
-            for paragraph in section.paragraphs:
-                sentences = _sentences(paragraph)
-                for position, sentence in enumerate(sentences):
-                    name = example_name(sentence, in_case_section=True)
-                    if name:
-                        after, before = sentences[position + 1 :], sentences[:position]
-                        supporting = tuple(after + before)
-                        told.append(
-                            add(name, CASE_STUDY, CaseSource(section.id, sentence, supporting))
-                        )
-                        break
-                    if position >= 1:
-                        break  # the case is named in the paragraph's first sentences
-            for follower in article_sections[index + 1 :]:
-                draft = _owner(follower, told)
-                if draft is None:
-                    break
-                sentences = _sentences(follower.paragraphs[0]) if follower.paragraphs else []
-                if sentences:
-                    source = CaseSource(follower.id, sentences[0], tuple(sentences[1:3]))
-                    draft.sources.append(source)
-    for section in sections:
-        if section.id in case_sections:
-            continue
-        for paragraph in section.paragraphs:
-            if not _EXAMPLE_MARKER.search(paragraph):
-                continue  # most paragraphs give no example: skip splitting them
-            sentences = _sentences(paragraph)
-            for position, sentence in enumerate(sentences):
-                if not _EXAMPLE_MARKER.search(sentence):
-                    continue
-                name = example_name(sentence, in_case_section=False)
-                if name:
-                    supporting = tuple(sentences[position + 1 : position + 3])
-                    add(name, EXAMPLE, CaseSource(section.id, sentence, supporting))
-    return _finish(drafts, order, curation)
+            name = example_name(sentence, in_case_section=False)
+            if name:
+                supporting = tuple(sentences[position + 1 : position + 3])
+                book.add(name, EXAMPLE, CaseSource(section.id, sentence, supporting))
 
 
 def _owner(section: Section, told: Sequence[_Draft]) -> _Draft | None:
@@ -312,10 +332,9 @@ def _sentences(paragraph: str) -> list[str]:
     return [paragraph[a:b] for a, b in split_sentences(paragraph)]
 
 
-def _finish(drafts: dict[str, _Draft], order: list[str], curation: Curation) -> tuple[Case, ...]:
+def _finish(drafts: Mapping[str, _Draft], curation: Curation) -> tuple[Case, ...]:
     cases: list[Case] = []
-    for key in order:
-        draft = drafts[key]
+    for key, draft in drafts.items():
         names = {key, _norm(draft.name)}
         if names & curation.hidden:
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,17 +14,11 @@ import numpy as np
 
 from retrieval.cases import CaseCatalogue, Curation, extract_cases, read_curation
 from retrieval.config import DEFAULT_CONFIG, SearchConfig
-from retrieval.corpus import (
-    Article,
-    CorpusError,
-    LoadedCorpus,
-    Section,
-    SkippedFile,
-    load_corpus,
-    scan_corpus,
-)
-from retrieval.index import BM25Index, Hit, hits_from_scores, section_sentences, section_tokens
+from retrieval.corpus import LoadedCorpus, SkippedFile, load_corpus, scan_corpus
+from retrieval.index import BM25Index, Hit, hits_from_scores
+from retrieval.model import Article, CorpusError, Section
 from retrieval.query import GENERAL_ACRONYMS, Query, QueryAnalyser, mine_acronyms, vocabulary_of
+from retrieval.sections import section_sentences, section_tokens
 from retrieval.semantic import Encoder, reciprocal_rank_fusion, section_embeddings
 from retrieval.text import tokenize_with_surfaces
 
@@ -36,12 +31,11 @@ MIN_MATCHED_FRACTION = 0.6
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
-    """What a search found: the analysed query and the hits, best first. ``abstained``
-    says the query was too far from the corpus to return anything."""
+    """What a search found: the analysed query and the hits, best first (none when the
+    query was too far from the corpus)."""
 
     query: Query
     hits: tuple[Hit, ...]
-    abstained: bool = False
 
 
 class Library:
@@ -69,13 +63,7 @@ class Library:
         )
         ordered = list(self.sections.values())
         self.sentences = MappingProxyType({s.id: section_sentences(s) for s in ordered})
-        self.index = BM25Index(
-            [s.id for s in ordered],
-            [section_tokens(s, config.heading_weight, self.sentences[s.id]) for s in ordered],
-            k1=config.k1,
-            b=config.b,
-            epsilon=config.epsilon,
-        )
+        self.index = self._build_index(ordered)
         texts = [text for s in ordered for text in (s.heading, *s.paragraphs)]
         self.acronyms = MappingProxyType(mine_acronyms(texts))
         acronyms = {**GENERAL_ACRONYMS, **self.acronyms}
@@ -86,11 +74,24 @@ class Library:
             else None
         )
         self.cases = CaseCatalogue(extract_cases(ordered, acronyms, curation))
+        self.analyser = QueryAnalyser(self._vocabulary(ordered), self.index, acronyms, config)
+
+    def _build_index(self, ordered: list[Section]) -> BM25Index:
+        config = self.config
+        return BM25Index(
+            [s.id for s in ordered],
+            [section_tokens(s, config.heading_weight, self.sentences[s.id]) for s in ordered],
+            k1=config.k1,
+            b=config.b,
+            epsilon=config.epsilon,
+        )
+
+    def _vocabulary(self, ordered: list[Section]) -> Counter[str]:
         surfaces = [
             *(tokenize_with_surfaces(s.heading)[1] for s in ordered),
             *(sentence.surfaces for s in ordered for sentence in self.sentences[s.id]),
         ]
-        self.analyser = QueryAnalyser(vocabulary_of(surfaces), self.index, acronyms, config)
+        return vocabulary_of(surfaces)
 
     @classmethod
     def load(
@@ -147,17 +148,17 @@ class Library:
         """Rank sections for an analysed query, or abstain when it is off-topic."""
         matched_words = query.word_count - len(query.unknown)
         if query.is_empty or matched_words == 0:
-            return SearchResult(query, (), abstained=not query.is_empty)
+            return SearchResult(query, ())
         if (
             matched_words < MIN_MATCHED_WORDS
             and matched_words / query.word_count < MIN_MATCHED_FRACTION
         ):
-            return SearchResult(query, (), abstained=True)
+            return SearchResult(query, ())
         if self.encoder is None or self.embeddings is None:
             hits = self.index.top(query.weights(), top_k)
         else:
             hits = self._hybrid(query, top_k)
-        return SearchResult(query, tuple(hits), abstained=not hits)
+        return SearchResult(query, tuple(hits))
 
     @property
     def mode(self) -> str:
@@ -203,6 +204,12 @@ def section_key(section_id: str) -> str:
 GUILD_FOLDER = re.compile(r"^\d{15,21}$")
 
 
+def _guild_folders(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(d for d in directory.iterdir() if d.is_dir() and GUILD_FOLDER.match(d.name))
+
+
 @dataclass(frozen=True, slots=True)
 class CorpusSet:
     """The shared library, and one library per server that has its own folder (the
@@ -236,36 +243,20 @@ class CorpusSet:
         that server's own. Raises CorpusError when no article at all is usable."""
         directory = Path(directory)
         name = name or directory.name
-        guild_dirs = (
-            [d for d in directory.iterdir() if d.is_dir() and GUILD_FOLDER.match(d.name)]
-            if directory.is_dir()
-            else []
-        )
+        guild_dirs = _guild_folders(directory)
         if not guild_dirs:
             return cls(Library.load(directory, name=name, config=config, encoder=encoder), {})
         shared = scan_corpus(directory, exclude=guild_dirs)
-        curation = read_curation(directory)
+        if not shared.articles:
+            raise CorpusError(f"{directory}: no shared article (only servers' own folders)")
+        options = {"config": config, "curation": read_curation(directory), "encoder": encoder}
         guilds: dict[int, Library] = {}
-        for folder in sorted(guild_dirs):
+        for folder in guild_dirs:
             own = scan_corpus(folder)
             if own.articles:
                 merged = LoadedCorpus(shared.articles + own.articles, shared.skipped + own.skipped)
-                guilds[int(folder.name)] = Library(
-                    merged,
-                    name=f"{name} + this server's articles",
-                    config=config,
-                    curation=curation,
-                )
-        if not shared.articles and not guilds:
-            raise CorpusError(f"{directory}: no usable article")
-        if not shared.articles:
-            raise CorpusError(f"{directory}: no shared article (only servers' own folders)")
-        shared_library = Library(
-            shared,
-            name=name,
-            config=config,
-            curation=curation,
-            encoder=encoder,
-            corpus_dir=directory,
-        )
+                name_ = f"{name} + this server's articles"
+                # The one encoder is shared: a server's library embeds only with it.
+                guilds[int(folder.name)] = Library(merged, name=name_, corpus_dir=folder, **options)
+        shared_library = Library(shared, name=name, corpus_dir=directory, **options)
         return cls(shared_library, guilds)

@@ -12,15 +12,16 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from retrieval.config import DEFAULT_CONFIG, SearchConfig
-from retrieval.index import heading_marker
+from retrieval.sections import heading_marker
 from retrieval.text import (
+    PAREN_ACRONYM,
     STOP_WORDS,
     Word,
     bigrams,
@@ -78,7 +79,6 @@ QUESTION_FACETS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
-_PAREN_ACRONYM = re.compile(r"\((?P<acronym>[A-Z][A-Za-z]{1,9})\)")
 _BEFORE_CHARS = 120
 
 
@@ -91,7 +91,7 @@ def mine_acronyms(texts: Iterable[str]) -> dict[str, str]:
     """
     found: dict[str, str] = {}
     for text in texts:
-        for match in _PAREN_ACRONYM.finditer(text):
+        for match in PAREN_ACRONYM.finditer(text):
             acronym = match["acronym"]
             if sum(c.isupper() for c in acronym) < 2:
                 continue
@@ -206,6 +206,17 @@ def correction_limit(word: str) -> int:
     return 1 if len(word) < 10 else 2
 
 
+@dataclass(slots=True)
+class _ReadWords:
+    """The words of a query as read, before weighting."""
+
+    per_word: list[list[str]] = field(default_factory=list)
+    surfaces: list[str] = field(default_factory=list)
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+
 class QueryAnalyser:
     """Turns query text into a :class:`Query` against one corpus's vocabulary."""
 
@@ -255,47 +266,68 @@ class QueryAnalyser:
 
     def analyse(self, text: str) -> Query:
         """Analyse query text: terms, phrases, acronym expansions and typo corrections."""
-        truncated = len(text) > MAX_QUERY_CHARS
-        query_words = words(normalize(text[:MAX_QUERY_CHARS]))
-        corrections: list[tuple[str, str]] = []
-        unknown: list[str] = []
-        per_word: list[list[str]] = []
-        surfaces: list[str] = []
-        for word in query_words:
+        cut = text[:MAX_QUERY_CHARS]
+        read = self._read_words(cut)
+        sequence = [terms[0] if len(terms) == 1 else terms[-1] for terms in read.per_word]
+        weighted: Counter[str] = Counter(term for terms in read.per_word for term in terms)
+        self._add_phrases(sequence, read.surfaces, weighted)
+        expansions = self._expand(read.surfaces, sequence, weighted)
+        self._add_facets(cut, weighted)
+        terms = tuple(dict.fromkeys(term for terms in read.per_word for term in terms))
+        related = self._add_relatives(terms, weighted)
+        return Query(
+            original=text,
+            terms=terms,
+            weighted=tuple(weighted.items()),
+            corrections=tuple(read.corrections),
+            expansions=tuple(expansions),
+            unknown=tuple(read.unknown),
+            truncated=len(text) > MAX_QUERY_CHARS or read.truncated,
+            word_count=len(read.per_word),
+            related=related,
+        )
+
+    def _read_words(self, text: str) -> _ReadWords:
+        """Each word's terms, typos corrected against the corpus vocabulary; words neither
+        known nor correctable are listed as unknown."""
+        read = _ReadWords()
+        for word in words(normalize(text)):
             terms = word_terms(word)
             if not terms:
                 continue
+            surface = word.surface
             if not any(term in self._known for term in terms):
-                fixed = self.correct(word.surface) if word.surface.isalpha() else None
+                fixed = self.correct(surface) if surface.isalpha() else None
                 if fixed:
-                    corrections.append((word.surface, fixed))
-                    terms = word_terms(Word(fixed, word.start, word.end, word.acronym))
-                    surfaces.append(fixed)
+                    read.corrections.append((surface, fixed))
+                    terms, surface = (
+                        word_terms(Word(fixed, word.start, word.end, word.acronym)),
+                        fixed,
+                    )
                 else:
-                    unknown.append(word.surface)
-                    surfaces.append(word.surface)
-            else:
-                surfaces.append(word.surface)
-            per_word.append(terms)
-            if len(per_word) >= MAX_QUERY_TERMS:
-                truncated = True
+                    read.unknown.append(surface)
+            read.surfaces.append(surface)
+            read.per_word.append(terms)
+            if len(read.per_word) >= MAX_QUERY_TERMS:
+                read.truncated = True
                 break
-        weighted: Counter[str] = Counter()
-        sequence: list[str] = []
-        for terms in per_word:
-            for term in terms:
-                weighted[term] += 1.0
-            sequence.append(terms[0] if len(terms) == 1 else terms[-1])
+        return read
+
+    def _add_phrases(
+        self, sequence: list[str], surfaces: list[str], weighted: Counter[str]
+    ) -> None:
+        """Adjacent words that also stand together in the corpus, and two words the corpus
+        writes as one (`peace keeping` -> `peacekeeping`)."""
         for phrase in bigrams(sequence):
             if phrase in self._known:
                 weighted[phrase] += self._config.phrase_weight
         for first, second in itertools.pairwise(surfaces):
             closed_up = stem(first + second)
             if closed_up in self._known and closed_up not in weighted:
-                weighted[closed_up] += 1.0  # `peace keeping` -> `peacekeeping`
-        expansions = self._expand(surfaces, sequence, weighted)
-        self._add_facets(text[:MAX_QUERY_CHARS], weighted)
-        terms = tuple(dict.fromkeys(term for terms in per_word for term in terms))
+                weighted[closed_up] += 1.0
+
+    def _add_relatives(self, terms: tuple[str, ...], weighted: Counter[str]) -> tuple[str, ...]:
+        """Derivations of the query's terms (`diplomatic` for `diplomacy`), at a lower weight."""
         related: list[str] = []
         for term in terms:
             for relative in self._families.get(term_root(term), ()):
@@ -303,17 +335,7 @@ class QueryAnalyser:
                     related.append(relative)
         for relative in related:
             weighted[relative] += self._config.family_weight
-        return Query(
-            original=text,
-            terms=terms,
-            weighted=tuple(weighted.items()),
-            corrections=tuple(corrections),
-            expansions=tuple(expansions),
-            unknown=tuple(unknown),
-            truncated=truncated,
-            word_count=len(per_word),
-            related=tuple(dict.fromkeys(related)),
-        )
+        return tuple(dict.fromkeys(related))
 
     def _add_facets(self, text: str, weighted: Counter[str]) -> None:
         lowered = normalize(text).lower()

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from retrieval.corpus import Section
+from retrieval.model import Section
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def section_units(section: Section) -> list[str]:
     """What a section is embedded as: each paragraph with the heading before it (the
     model reads only the first 256 word pieces, so a whole section would be cut short;
     a section is then as close to a query as its closest paragraph)."""
-    heading = "" if section.heading == "Introduction" else section.heading + ". "
+    heading = section.indexed_heading + ". " if section.indexed_heading else ""
     return [heading + paragraph for paragraph in section.paragraphs] or [section.heading]
 
 

@@ -109,6 +109,17 @@ _ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
 _stemmer = snowballstemmer.stemmer("english")
 
 
+_ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
+# An acronym defined in parentheses after its expansion: `... Force (ISAF)`.
+PAREN_ACRONYM = re.compile(r"\((?P<acronym>[A-Z][A-Za-z]{1,9})\)")
+
+
+def normalize_spaces(text: str) -> str:
+    """Turn no-break and other odd spaces into plain ones (the text is otherwise kept, so
+    quotes stay verbatim)."""
+    return _ODD_SPACES.sub(" ", text)
+
+
 def normalize(text: str) -> str:
     """Unicode-normalise text: NFKC, one kind of apostrophe and dash, no accents or
     zero-width characters. Case is kept (acronyms are recognised by it)."""

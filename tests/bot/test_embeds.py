@@ -18,8 +18,8 @@ from bot.embeds import (
     truncate,
 )
 from retrieval.briefing import Briefing, Excerpt, Source, build_briefing
-from retrieval.corpus import Article, Section
 from retrieval.library import Library
+from retrieval.model import Article, Section
 
 
 def assert_within_limits(embeds: list[discord.Embed]) -> None:

@@ -6,7 +6,8 @@ import pytest
 
 from retrieval.briefing import case_briefing
 from retrieval.cases import CASE_STUDY, EXAMPLE, Curation, example_name, extract_cases
-from retrieval.corpus import parse_text_article
+from retrieval.formats import ArticleInfo
+from retrieval.formats.text import parse_text
 from retrieval.library import Library
 
 # (name, kind, source_file, heading of the introducing section)
@@ -203,7 +204,7 @@ def test_extraction_works_on_a_new_article_without_curation() -> None:
         "For instance, the Svalbard Treaty has kept the archipelago demilitarised.\n"
         "For example, rising tensions may change things.\n"
     )
-    article = parse_text_article(text, slug="arctic", source_file="arctic.txt")
+    article = parse_text(text, ArticleInfo(slug="arctic", source_file="arctic.txt"))
     cases = extract_cases(article.sections, {}, Curation())
     assert [(c.name, c.kind) for c in cases] == [
         ("Arctic Council (AC)", CASE_STUDY),
@@ -221,7 +222,7 @@ def test_curation_renames_merges_and_hides() -> None:
         "Notes\n"
         "For instance, the Svalbard Treaty has kept the archipelago demilitarised.\n"
     )
-    article = parse_text_article(text, slug="a", source_file="a.txt")
+    article = parse_text(text, ArticleInfo(slug="a", source_file="a.txt"))
     curation = Curation(
         renames={"ac": "The Arctic Council"},
         merges={"ilulissat declaration": "ac"},

@@ -6,14 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.corpus import (
-    CorpusError,
-    is_heading_line,
-    load_corpus,
-    parse_markdown_article,
-    parse_text_article,
-    read_article,
-)
+from retrieval.corpus import CorpusError, load_corpus, read_article
 from retrieval.library import Library
 from tests.conftest import CORPUS_DIR, SHARED_DIR
 
@@ -174,71 +167,6 @@ def test_section_ids_are_stable_slugs_and_positions_ordered(library: Library) ->
         in library.sections
     )
     assert len(set(library.sections)) == 83
-
-
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        ("Strengthening conflict prevention mechanisms", True),
-        ("Case Studies: Successful Diplomacy in International Security Cooperation", True),
-        ("Multilateral Security Organizations (e.g., NATO, UN peacekeeping)", True),
-        ("The U.S.-India Defense Cooperation in Multilateral Forums", True),
-        ("Key steps include:", False),
-        ("- Joint planning and training exercises", False),
-        ("A sentence that ends with a period.", False),
-        ("lower-case start is not a heading", False),
-        (" ".join(["Word"] * 25), False),
-    ],
-)
-def test_heading_detection(line: str, expected: bool) -> None:
-    assert is_heading_line(line) is expected
-
-
-def test_text_without_headings_is_one_introduction() -> None:
-    article = parse_text_article(
-        "Just one paragraph of text.\nAnd another one here.", slug="a", source_file="a.txt"
-    )
-    assert [s.heading for s in article.sections] == ["Introduction"]
-    assert article.sections[0].paragraphs == (
-        "Just one paragraph of text.",
-        "And another one here.",
-    )
-
-
-def test_bullets_without_lead_in_and_crlf() -> None:
-    text = (
-        "Heading One\r\nBody text here.\r\n- first point\r\n- second point\r\nNext Heading\r\nMore."
-    )
-    article = parse_text_article(text, slug="b", source_file="b.txt")
-    assert [s.heading for s in article.sections] == ["Heading One", "Next Heading"]
-    assert article.sections[0].paragraphs == ("Body text here.\n- first point\n- second point",)
-
-
-def test_markdown_article_with_front_matter() -> None:
-    text = (
-        "---\ntitle: Arctic Security\nsource: https://example.org/arctic\n---\n"
-        "Opening words of the article.\n\n"
-        "## Shipping Routes\nIce is melting\nacross the north.\n\n- a point\n- another\n\n"
-        "## Military Posture\nBases are reopening.\n"
-    )
-    article = parse_markdown_article(text, slug="arctic", source_file="arctic.md")
-    assert article.title == "Arctic Security"
-    assert article.source_url == "https://example.org/arctic"
-    assert [s.heading for s in article.sections] == [
-        "Introduction",
-        "Shipping Routes",
-        "Military Posture",
-    ]
-    assert article.sections[1].paragraphs == (
-        "Ice is melting across the north.",
-        "- a point\n- another",
-    )
-
-
-def test_markdown_h1_is_the_title() -> None:
-    article = parse_markdown_article("# Title Here\n\n## Part\nText.", slug="t", source_file="t.md")
-    assert article.title == "Title Here"
-    assert [s.heading for s in article.sections] == ["Part"]
 
 
 def test_non_utf8_file_names_the_file(tmp_path: Path) -> None:

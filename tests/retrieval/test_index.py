@@ -7,8 +7,9 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from retrieval.config import DEFAULT_CONFIG
-from retrieval.index import BM25Index, section_tokens
+from retrieval.index import BM25Index
 from retrieval.library import Library
+from retrieval.sections import section_tokens
 
 
 def test_scores_equal_rank_bm25_on_the_same_tokens(library: Library) -> None:

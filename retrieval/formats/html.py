@@ -1,0 +1,103 @@
+"""Web pages saved from a browser: the article's headings and paragraphs, with
+navigation, scripts, sidebars and "See also" debris dropped (BeautifulSoup, imported only
+when an HTML file is read)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from retrieval.formats.builder import SEE_ALSO, ArticleInfo, SectionBuilder
+from retrieval.model import Article
+from retrieval.text import normalize_spaces
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+
+_DEBRIS_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "template",
+    "figure",
+)
+_DEBRIS_NAMES = re.compile(
+    r"\b(?:nav|navbar|menu|sidebar|footer|header|breadcrumbs?|comments?|share|social|"
+    r"related|cookie|banner|advert|ads|promo|newsletter|subscribe|see-also)\b",
+    re.IGNORECASE,
+)
+_CONTAINERS = frozenset({"body", "html", "main", "article"})
+_TEXT_ELEMENTS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote"]
+
+
+def parse_html(text: str, info: ArticleInfo) -> Article:
+    """Parse a saved web page into sections."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "html.parser")
+    builder = SectionBuilder(info)
+    builder.stated_title = _meta(soup, "meta", {"property": "og:title"}, "content")
+    builder.source_url = _meta(soup, "link", {"rel": "canonical"}, "href")
+    page_title = soup.title.get_text(" ", strip=True) if soup.title else None
+    _drop_debris(soup)
+    root = soup.find("article") or soup.find("main") or soup.body or soup
+    for element in root.find_all(_TEXT_ELEMENTS):
+        if element.name == "p" and element.find_parent(["li", "blockquote"]) is not None:
+            continue  # its text is taken with the list item or quote
+        content = " ".join(normalize_spaces(element.get_text(" ", strip=True)).split())
+        if content and not SEE_ALSO.match(content):
+            _add_element(builder, element.name, content)
+    builder.stated_title = builder.stated_title or page_title
+    return builder.build()
+
+
+def _meta(soup: BeautifulSoup, tag: str, attrs: dict[str, str], key: str) -> str | None:
+    from bs4 import Tag
+
+    found = soup.find(tag, attrs=attrs)
+    if isinstance(found, Tag) and found.get(key):
+        return str(found[key]).strip()
+    return None
+
+
+def _drop_debris(soup: BeautifulSoup) -> None:
+    for tag in soup(list(_DEBRIS_TAGS)):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if not tag.decomposed and _is_debris(tag):
+            tag.decompose()
+
+
+def _is_debris(tag: Tag) -> bool:
+    attrs = tag.attrs or {}
+    names = " ".join(
+        [*attrs.get("class", []), str(attrs.get("id", "")), str(attrs.get("role", ""))]
+    )
+    return bool(names.strip()) and tag.name not in _CONTAINERS and bool(_DEBRIS_NAMES.search(names))
+
+
+def _add_element(builder: SectionBuilder, name: str, content: str) -> None:
+    if name[0] == "h":
+        if name == "h1" and not builder.has_content and builder.stated_title in (None, content):
+            builder.stated_title = content
+        else:
+            builder.heading(content)
+    elif builder.note_provenance(content):
+        return
+    elif name != "li":
+        builder.paragraph(content)
+    elif builder.paragraphs and (
+        builder.paragraphs[-1].endswith(":") or "\n- " in builder.paragraphs[-1]
+    ):
+        builder.extend_paragraph("- " + content, "\n")
+    else:
+        builder.paragraph("- " + content)
