@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(args.directory or args.corpus or settings.corpus_dir)
         if args.command in {"run", "sync"}:
-            from bot.client import run_bot  # imported here: only the bot needs discord
+            from bot.run import run_bot  # imported here: only the bot needs discord
 
             return run_bot(settings, sync_only=args.command == "sync")
         encoder = make_encoder(settings)

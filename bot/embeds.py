@@ -10,6 +10,7 @@ from discord.utils import escape_markdown, escape_mentions
 
 from bot import limits
 from bot.render import briefing_title, mark_excerpt
+from bot.text import truncate
 from retrieval.briefing import Briefing
 from retrieval.library import Library
 from retrieval.model import Article, Section
@@ -17,14 +18,6 @@ from retrieval.model import Article, Section
 BRAND_COLOUR = discord.Colour.dark_teal()
 WARNING_COLOUR = discord.Colour.gold()
 ERROR_COLOUR = discord.Colour.red()
-ELLIPSIS = "…"
-
-
-def truncate(text: str, limit: int) -> str:
-    """Cut text to at most ``limit`` characters, ending in an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    return text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
 
 
 def escape_user_text(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot import limits
-from bot.embeds import truncate
+from bot.text import truncate
 from retrieval.library import Library
 from retrieval.text import normalize
 

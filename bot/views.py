@@ -11,19 +11,34 @@ import hashlib
 import logging
 import re
 from collections import OrderedDict
+from enum import StrEnum
 from typing import Any, Protocol
 
 import discord
 
 from bot import limits
-from bot.embeds import truncate
+from bot.text import truncate
 from retrieval.briefing import Briefing
 from retrieval.library import section_key
 
 log = logging.getLogger(__name__)
 
 VIEW_TIMEOUT_SECONDS = 10 * 60  # inside the 15-minute life of the interaction token
-MORE_TEMPLATE = r"db:more:(?P<kind>[bac]):(?P<offset>\d{1,3}):(?P<ref>[=#].*)"
+
+
+class ReplyKind(StrEnum):
+    """What a reply answers; a pageable kind is stored in the More button's custom_id."""
+
+    BRIEF = "b"
+    ASK = "a"
+    CASE = "c"
+
+
+# Only search briefings page: a case briefing shows its whole case at once.
+PAGEABLE_KINDS: tuple[ReplyKind, ...] = (ReplyKind.BRIEF, ReplyKind.ASK)
+MORE_TEMPLATE = (
+    rf"db:more:(?P<kind>[{''.join(PAGEABLE_KINDS)}]):(?P<offset>\d{{1,3}}):(?P<ref>[=#].*)"
+)
 READ_CUSTOM_ID = "db:read"
 INLINE = "="
 STORED = "#"
@@ -55,19 +70,21 @@ class QueryStore:
         return self._items.get(reference[1:])
 
 
-class BriefingHandlers(Protocol):
-    """What the components need from the bot."""
+class ReplyFlow(Protocol):
+    """What the components need from the bot's reply flow (:class:`bot.replies.Replies`)."""
 
-    query_store: QueryStore
-
-    async def on_more(
-        self, interaction: discord.Interaction, kind: str, offset: int, reference: str
+    async def more(
+        self, interaction: discord.Interaction, kind: ReplyKind, offset: int, reference: str
     ) -> None: ...
 
-    async def on_read_section(self, interaction: discord.Interaction, section_key: str) -> None: ...
+    async def read_section(self, interaction: discord.Interaction, key: str) -> None: ...
 
 
-def more_custom_id(kind: str, offset: int, reference: str) -> str:
+def _flow(interaction: discord.Interaction) -> ReplyFlow:
+    return interaction.client.replies  # type: ignore[attr-defined]
+
+
+def more_custom_id(kind: ReplyKind, offset: int, reference: str) -> str:
     """The custom_id of a More button."""
     return f"db:more:{kind}:{offset}:{reference}"
 
@@ -75,7 +92,9 @@ def more_custom_id(kind: str, offset: int, reference: str) -> str:
 class MoreButton(discord.ui.DynamicItem[discord.ui.Button], template=MORE_TEMPLATE):
     """Shows the next excerpts of the same query, editing the message in place."""
 
-    def __init__(self, kind: str, offset: int, reference: str, *, disabled: bool = False) -> None:
+    def __init__(
+        self, kind: ReplyKind, offset: int, reference: str, *, disabled: bool = False
+    ) -> None:
         super().__init__(
             discord.ui.Button(
                 label="More",
@@ -92,11 +111,10 @@ class MoreButton(discord.ui.DynamicItem[discord.ui.Button], template=MORE_TEMPLA
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> MoreButton:
-        return cls(match["kind"], int(match["offset"]), match["ref"])
+        return cls(ReplyKind(match["kind"]), int(match["offset"]), match["ref"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        handlers: BriefingHandlers = interaction.client  # type: ignore[assignment]
-        await handlers.on_more(interaction, self.kind, self.offset, self.reference)
+        await _flow(interaction).more(interaction, self.kind, self.offset, self.reference)
 
 
 class ReadSectionSelect(
@@ -122,9 +140,8 @@ class ReadSectionSelect(
         return cls(list(getattr(item, "options", [])) or None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        handlers: BriefingHandlers = interaction.client  # type: ignore[assignment]
         values = (interaction.data or {}).get("values") or ["-"]
-        await handlers.on_read_section(interaction, str(values[0]))
+        await _flow(interaction).read_section(interaction, str(values[0]))
 
 
 class BriefingView(discord.ui.View):
@@ -155,7 +172,7 @@ class BriefingView(discord.ui.View):
 def briefing_view(
     briefing: Briefing,
     *,
-    kind: str,
+    kind: ReplyKind,
     store: QueryStore,
     timeout: float | None = VIEW_TIMEOUT_SECONDS,
 ) -> BriefingView | None:
@@ -163,7 +180,7 @@ def briefing_view(
     if not briefing.found:
         return None
     view = BriefingView(timeout=timeout)
-    if briefing.has_more:
+    if briefing.has_more and kind in PAGEABLE_KINDS:
         offset = briefing.offset + len(briefing.excerpts)
         room = limits.CUSTOM_ID - len(more_custom_id(kind, offset, ""))
         view.add_item(MoreButton(kind, offset, store.reference(briefing.query, room)))

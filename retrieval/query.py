@@ -33,7 +33,7 @@ from retrieval.text import (
 )
 
 # Longer input is cut here: no topic needs more, and scoring stays bounded.
-MAX_QUERY_CHARS = 500
+MAX_QUERY_CHARS = 300
 MAX_QUERY_TERMS = 40
 
 GENERAL_ACRONYMS: Mapping[str, str] = {

@@ -8,18 +8,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.checks import MAX_QUERY_LENGTH, by_user, search_cooldown
 from bot.suggest import known_topics, matching
+from bot.views import ReplyKind
 
 if TYPE_CHECKING:
     from bot.client import DiploBot
-
-MAX_QUERY_LENGTH = 300
-
-
-def search_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown:
-    """Per-user cooldown on the search commands, from the settings."""
-    settings = interaction.client.settings  # type: ignore[attr-defined]
-    return app_commands.Cooldown(settings.cooldown_rate, settings.cooldown_per)
 
 
 class BriefingCog(commands.Cog):
@@ -35,20 +29,20 @@ class BriefingCog(commands.Cog):
         topic="What to brief on, e.g. cyber diplomacy",
         private="Show the briefing to you only",
     )
-    @app_commands.checks.dynamic_cooldown(search_cooldown, key=lambda i: i.user.id)
+    @app_commands.checks.dynamic_cooldown(search_cooldown, key=by_user)
     async def brief(
         self,
         interaction: discord.Interaction,
         topic: app_commands.Range[str, 1, MAX_QUERY_LENGTH],
         private: bool = False,
     ) -> None:
-        await self.bot.respond_briefing(interaction, topic, kind="b", private=private)
+        await self.bot.replies.search(interaction, topic, kind=ReplyKind.BRIEF, private=private)
 
     @brief.autocomplete("topic")
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        topics = known_topics(self.bot.library_for(interaction))
+        topics = known_topics(self.bot.replies.library_for(interaction))
         return [app_commands.Choice(name=t, value=t) for t in matching(topics, current)]
 
     @app_commands.command(
@@ -58,14 +52,14 @@ class BriefingCog(commands.Cog):
         question="Your question, e.g. what do military attachés do?",
         private="Show the answer to you only",
     )
-    @app_commands.checks.dynamic_cooldown(search_cooldown, key=lambda i: i.user.id)
+    @app_commands.checks.dynamic_cooldown(search_cooldown, key=by_user)
     async def ask(
         self,
         interaction: discord.Interaction,
         question: app_commands.Range[str, 1, MAX_QUERY_LENGTH],
         private: bool = False,
     ) -> None:
-        await self.bot.respond_briefing(interaction, question, kind="a", private=private)
+        await self.bot.replies.search(interaction, question, kind=ReplyKind.ASK, private=private)
 
 
 async def setup(bot: DiploBot) -> None:

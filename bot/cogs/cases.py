@@ -9,10 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.briefing import MAX_QUERY_LENGTH, search_cooldown
-from bot.embeds import briefing_embed, cases_embed, no_case_embed
+from bot.checks import MAX_QUERY_LENGTH, by_user, search_cooldown
+from bot.embeds import cases_embed, no_case_embed
 from bot.suggest import matching
-from bot.views import briefing_view
+from bot.views import ReplyKind
 from retrieval.briefing import case_briefing
 
 if TYPE_CHECKING:
@@ -32,36 +32,40 @@ class CasesCog(commands.Cog):
         name="A case study, e.g. JCPOA or ISAF (leave empty for the list)",
         private="Show the answer to you only",
     )
-    @app_commands.checks.dynamic_cooldown(search_cooldown, key=lambda i: i.user.id)
+    @app_commands.checks.dynamic_cooldown(search_cooldown, key=by_user)
     async def cases(
         self,
         interaction: discord.Interaction,
         name: app_commands.Range[str, 1, MAX_QUERY_LENGTH] | None = None,
         private: bool = False,
     ) -> None:
-        library = self.bot.library_for(interaction)
+        replies = self.bot.replies
+        library = replies.library_for(interaction)
         if name is None:
             await interaction.response.send_message(embed=cases_embed(library), ephemeral=private)
             return
-        started = time.perf_counter()
         match = library.cases.find(name)
         if match.case is None:
             suggestions = [case.name for case in match.suggestions]
             await interaction.response.send_message(
                 embed=no_case_embed(name, suggestions), ephemeral=True
             )
-            self.bot.log_command(interaction, name, 0, started)
+            replies.log_command(interaction, name, 0, time.perf_counter())
             return
-        briefing = case_briefing(library, match.case)
-        view = briefing_view(briefing, kind="c", store=self.bot.query_store)
-        await self.bot.send_reply(interaction, briefing_embed(briefing), view, ephemeral=private)
-        self.bot.log_command(interaction, name, len(briefing.sources), started)
+        case = match.case
+        await replies.send_briefing(
+            interaction,
+            lambda lib: case_briefing(lib, case),
+            kind=ReplyKind.CASE,
+            private=private,
+            logged_query=name,
+        )
 
     @cases.autocomplete("name")
     async def name_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        labels = self.bot.library_for(interaction).cases.labels()
+        labels = self.bot.replies.library_for(interaction).cases.labels()
         return [app_commands.Choice(name=n, value=n) for n in matching(labels, current)]
 
 

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.checks import may_reload
 from bot.embeds import help_embed, sources_embed
 from bot.errors import UserFacingError
 
@@ -24,13 +25,13 @@ class MetaCog(commands.Cog):
     @app_commands.command(name="sources", description="The articles the bot quotes from")
     async def sources(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(
-            embed=sources_embed(self.bot.library_for(interaction)), ephemeral=True
+            embed=sources_embed(self.bot.replies.library_for(interaction)), ephemeral=True
         )
 
     @app_commands.command(name="help", description="What each command does, with examples")
     async def help(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(
-            embed=help_embed(self.bot.library_for(interaction).name), ephemeral=True
+            embed=help_embed(self.bot.replies.library_for(interaction).name), ephemeral=True
         )
 
 
@@ -43,21 +44,13 @@ class AdminCog(commands.Cog):
     @app_commands.command(name="reload", description="Re-read the articles (Manage Server only)")
     @app_commands.default_permissions(manage_guild=True)
     async def reload(self, interaction: discord.Interaction) -> None:
-        if not await self._allowed(interaction):
+        if not await may_reload(interaction):
             raise UserFacingError("Only members with Manage Server (or the bot owner) can reload.")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        summary = await self.bot.reload_corpus()
+        summary = await self.bot.serving.reload()
         await interaction.followup.send(
             embed=discord.Embed(title="Corpus reloaded", description=summary), ephemeral=True
         )
-
-    async def _allowed(self, interaction: discord.Interaction) -> bool:
-        if interaction.guild_id is not None and interaction.permissions.manage_guild:
-            return True
-        try:
-            return await self.bot.is_owner(interaction.user)
-        except discord.HTTPException:
-            return False
 
 
 async def setup(bot: DiploBot) -> None:

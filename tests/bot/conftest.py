@@ -41,8 +41,7 @@ async def running(client: DiploBot) -> AsyncIterator[DiploBot]:
         try:
             yield client
         finally:
-            for view in list(client._live_views.values()):
-                view.stop()
+            client.replies.stop_views()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Settings, token checks and the error messages users see."""
+"""Settings, the bot as built, and the error messages users see."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import logging
 import discord
 import pytest
 from discord import app_commands
+from discord.ext import commands
 from pydantic import ValidationError
 
 from bot.cli import main
-from bot.client import ShardedDiploBot, create_bot, token_problem
+from bot.client import create_bot
 from bot.errors import UserFacingError, describe_error
 from bot.settings import Settings
 from retrieval.library import Library
@@ -39,29 +40,9 @@ def test_invalid_setting_is_one_line_naming_it(
         Settings(_env_file=None, log_level="LOUD")
 
 
-@pytest.mark.parametrize(
-    ("token", "problem"),
-    [(None, "DISCORD_TOKEN is not set"), ("", "DISCORD_TOKEN is not set"), ("nodots", "malformed")],
-)
-def test_token_problems(token: str | None, problem: str) -> None:
-    found = token_problem(Settings(_env_file=None, discord_token=token))
-    assert found is not None and problem in found
-
-
-def test_run_without_token_fails_in_one_line(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.chdir("/")  # no .env here
-    assert main(["run"]) == 2
-    assert capsys.readouterr().err == (
-        "diplobrief: error: DISCORD_TOKEN is not set: put the bot token in .env (see .env.example)\n"
-    )
-
-
 def test_sharded_bot_when_shard_count_is_set(library: Library) -> None:
     bot = create_bot(Settings(_env_file=None, shard_count=2, shard_ids=[0, 1]), library)
-    assert isinstance(bot, ShardedDiploBot)
+    assert isinstance(bot, commands.AutoShardedBot)
     assert bot.shard_count == 2
     assert bot.allowed_mentions.to_dict() == {"parse": []}
 

@@ -226,7 +226,7 @@ async def test_unexpected_error_gets_an_apology_with_an_id(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("bot.client.build_briefing", broken)
+    monkeypatch.setattr("bot.replies.build_briefing", broken)
     await deliver(bot, command_payload("brief", topic="peacekeeping"))
     response = only_response(recorder)
     assert response["data"]["flags"] & EPHEMERAL
@@ -267,7 +267,7 @@ async def test_view_timeout_disables_the_components(
 ) -> None:
     import functools
 
-    import bot.client as client_module
+    import bot.replies as client_module
 
     monkeypatch.setattr(
         client_module, "briefing_view", functools.partial(client_module.briefing_view, timeout=0.05)
@@ -295,3 +295,39 @@ async def test_logs_one_line_per_command_without_query_or_token(
     assert lines[0].startswith("/brief query_len=31 hits=")
     assert "secret" not in lines[0]
     assert bot.settings.discord_token.get_secret_value() not in caplog.text
+
+
+async def test_slow_more_defers_then_edits_in_place(
+    bot: DiploBot, recorder: RecordingAdapter, monkeypatch
+) -> None:
+    import time as time_module
+
+    import bot.replies as replies_module
+    from retrieval.briefing import build_briefing
+
+    await deliver(bot, command_payload("brief", topic="military diplomacy"))
+    message = recorder.messages["@original"]
+    more = next(
+        c["custom_id"]
+        for row in message["components"]
+        for c in row["components"]
+        if c["custom_id"].startswith("db:more:")
+    )
+
+    def slow(*args, **kwargs):
+        time_module.sleep(0.3)
+        return build_briefing(*args, **kwargs)
+
+    monkeypatch.setattr(replies_module, "DEFER_AFTER_SECONDS", 0.05)
+    monkeypatch.setattr(replies_module, "build_briefing", slow)
+    recorder.requests.clear()
+    await deliver(bot, component_payload(message, more))
+    for _ in range(100):
+        if any(r.method == "PATCH" for r in recorder.requests):
+            break
+        await asyncio.sleep(0.02)
+    callback = only_response(recorder)
+    assert callback["type"] == 6  # DEFERRED_UPDATE_MESSAGE: within Discord's 3 s
+    edit = next(r for r in recorder.requests if r.method == "PATCH")
+    assert edit.path.endswith("/messages/@original")
+    assert edit.payload["embeds"][0]["description"].startswith("6. ")

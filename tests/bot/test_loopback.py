@@ -59,8 +59,7 @@ async def running_bot(
         await asyncio.wait_for(ready.wait(), timeout=10)
         yield bot  # type: ignore[misc]
     finally:
-        for view in list(bot._live_views.values()):
-            view.stop()
+        bot.replies.stop_views()
         await bot.close()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await asyncio.wait_for(task, timeout=5)

@@ -45,7 +45,7 @@ async def test_reload_while_queries_run(corpus_dir: Path, recorder: RecordingAda
             bot._connection.parse_interaction_create(
                 command_payload("brief", topic=f"peacekeeping {n}", user_id=700 + n)
             )
-        summary = await bot.reload_corpus()
+        summary = await bot.serving.reload()
         await settle()
         assert bot.corpora is not old
         assert "added: Peace Operations in the Sahel" in summary

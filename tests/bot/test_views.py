@@ -12,6 +12,7 @@ from bot.views import (
     MoreButton,
     QueryStore,
     ReadSectionSelect,
+    ReplyKind,
     briefing_view,
     section_key,
 )
@@ -21,7 +22,7 @@ from retrieval.library import Library
 
 def test_view_has_more_and_read_section(library: Library) -> None:
     briefing = build_briefing(library, "military diplomacy")
-    view = briefing_view(briefing, kind="b", store=QueryStore(), timeout=None)
+    view = briefing_view(briefing, kind=ReplyKind.BRIEF, store=QueryStore(), timeout=None)
     assert isinstance(view, BriefingView)
     more, read = view.children
     assert isinstance(more, MoreButton) and isinstance(read, ReadSectionSelect)
@@ -37,7 +38,7 @@ def test_long_query_is_stored_and_custom_id_fits(library: Library) -> None:
     store = QueryStore()
     query = "military diplomacy " * 20
     briefing = build_briefing(library, query)
-    view = briefing_view(briefing, kind="a", store=store, timeout=None)
+    view = briefing_view(briefing, kind=ReplyKind.ASK, store=store, timeout=None)
     more = view.children[0]
     custom_id = more.item.custom_id
     assert len(custom_id) <= limits.CUSTOM_ID
@@ -54,12 +55,15 @@ def test_store_forgets_the_oldest() -> None:
 
 
 def test_no_view_for_a_miss(library: Library) -> None:
-    assert briefing_view(build_briefing(library, "pizza"), kind="b", store=QueryStore()) is None
+    assert (
+        briefing_view(build_briefing(library, "pizza"), kind=ReplyKind.BRIEF, store=QueryStore())
+        is None
+    )
 
 
 async def test_timeout_disables_every_component(library: Library) -> None:
     view = briefing_view(
-        build_briefing(library, "military diplomacy"), kind="b", store=QueryStore()
+        build_briefing(library, "military diplomacy"), kind=ReplyKind.BRIEF, store=QueryStore()
     )
     view.disable_all()
     for row in view.to_components():

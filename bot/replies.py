@@ -1,0 +1,194 @@
+"""The one reply flow every briefing takes: /brief, /ask, /cases and the More button.
+
+The briefing is built in a worker thread; if it is not ready within
+:data:`DEFER_AFTER_SECONDS` the interaction is deferred first, so Discord's 3-second
+window is never missed. The reply carries its components (More, Read section), whose
+views are tracked so a timeout can disable them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import discord
+
+from bot.corpora import Corpora
+from bot.embeds import briefing_embed, section_embeds
+from bot.errors import UserFacingError, report_error
+from bot.settings import Settings
+from bot.views import BriefingView, QueryStore, ReplyKind, briefing_view
+from retrieval.briefing import Briefing, build_briefing
+from retrieval.library import Library
+
+log = logging.getLogger("diplobrief")
+
+# Answer directly when the work is done by then; otherwise defer first, well inside
+# Discord's 3-second window.
+DEFER_AFTER_SECONDS = 1.0
+# Views kept in memory so their timeout can grey out the components; older ones are
+# stopped (their buttons still work: their state is in the custom_id).
+MAX_LIVE_VIEWS = 1000
+
+
+BriefingMaker = Callable[[Library], Briefing]
+
+
+class Replies:
+    """Builds and sends briefing replies for the cogs and the components."""
+
+    def __init__(self, settings: Settings, corpora: Corpora) -> None:
+        self.settings = settings
+        self.corpora = corpora
+        self.query_store = QueryStore()
+        self.live_views: dict[int, BriefingView] = {}
+
+    def library_for(self, interaction: discord.Interaction) -> Library:
+        """The library this interaction may search: its server's, else the shared one."""
+        return self.corpora.library_for(interaction.guild_id)
+
+    async def search(
+        self, interaction: discord.Interaction, text: str, *, kind: ReplyKind, private: bool
+    ) -> None:
+        """Answer /brief or /ask: the briefing, or a private "nothing found"."""
+        top_k = self.settings.top_k
+        await self.send_briefing(
+            interaction,
+            lambda library: build_briefing(library, text, count=top_k),
+            kind=kind,
+            private=private,
+            logged_query=text,
+        )
+
+    async def send_briefing(
+        self,
+        interaction: discord.Interaction,
+        make: BriefingMaker,
+        *,
+        kind: ReplyKind,
+        private: bool,
+        logged_query: str,
+        in_place: bool = False,
+    ) -> None:
+        """Build a briefing off the event loop (deferring if it is slow) and send it with
+        its components; ``in_place`` edits the message a component was pressed on."""
+        started = time.perf_counter()
+        library = self.library_for(interaction)  # a reload meanwhile does not affect this
+        briefing = await self._off_loop(
+            interaction, lambda: make(library), private=private, in_place=in_place
+        )
+        if in_place and not briefing.found:
+            raise UserFacingError("There are no more excerpts for this query.")
+        embed = briefing_embed(briefing, question=kind is ReplyKind.ASK)
+        view = briefing_view(briefing, kind=kind, store=self.query_store)
+        await self._send(
+            interaction, embed, view, ephemeral=private or not briefing.found, in_place=in_place
+        )
+        self.log_command(interaction, logged_query, len(briefing.sources), started)
+
+    async def more(
+        self, interaction: discord.Interaction, kind: ReplyKind, offset: int, reference: str
+    ) -> None:
+        """The More button: the next excerpts of the same query, in place."""
+        try:
+            query = self.query_store.resolve(reference)
+            if query is None:
+                raise UserFacingError(
+                    "This briefing is too old to continue: run the command again."
+                )
+            top_k = self.settings.top_k
+            await self.send_briefing(
+                interaction,
+                lambda library: build_briefing(library, query, offset=offset, count=top_k),
+                kind=kind,
+                private=False,
+                logged_query=query,
+                in_place=True,
+            )
+        except Exception as error:  # one bad press never takes the bot down
+            await report_error(interaction, error)
+
+    async def read_section(self, interaction: discord.Interaction, key: str) -> None:
+        """The Read section select: the full section, to the presser only."""
+        try:
+            library = self.library_for(interaction)
+            section = library.section_by_key(key)
+            if section is None:
+                raise UserFacingError("That section is no longer in the corpus.")
+            messages = section_embeds(library.article_of(section), section)
+            await interaction.response.send_message(embeds=messages[0], ephemeral=True)
+            for embeds in messages[1:]:
+                await interaction.followup.send(embeds=embeds, ephemeral=True)
+        except Exception as error:
+            await report_error(interaction, error)
+
+    async def _off_loop(
+        self,
+        interaction: discord.Interaction,
+        work: Callable[[], Briefing],
+        *,
+        private: bool,
+        in_place: bool,
+    ) -> Briefing:
+        task = asyncio.ensure_future(asyncio.to_thread(work))
+        done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_SECONDS)
+        if not done and not interaction.response.is_done():
+            if in_place:
+                await interaction.response.defer()  # "updating…" on the pressed message
+            else:
+                await interaction.response.defer(ephemeral=private, thinking=True)
+        return await task
+
+    async def _send(
+        self,
+        interaction: discord.Interaction,
+        embed: discord.Embed,
+        view: BriefingView | None,
+        *,
+        ephemeral: bool,
+        in_place: bool,
+    ) -> None:
+        kwargs: dict[str, Any] = {"embed": embed}
+        if view is not None:
+            kwargs["view"] = view
+        elif in_place:
+            kwargs["view"] = None  # the last page: remove the spent components
+        message: discord.Message | None = None
+        if interaction.response.is_done():
+            message = await interaction.edit_original_response(**kwargs)
+        elif in_place:
+            await interaction.response.edit_message(**kwargs)
+        else:
+            await interaction.response.send_message(**kwargs, ephemeral=ephemeral)
+        if view is not None:
+            view.interaction = interaction
+            pressed_on = interaction.message if in_place else None
+            message_id = getattr(message or pressed_on, "id", None)
+            if message_id is not None:
+                self._track(message_id, view)
+
+    def _track(self, message_id: int, view: BriefingView) -> None:
+        old = self.live_views.pop(message_id, None)
+        if old is not None and old is not view:
+            old.stop()  # superseded: its timeout must not disable the new components
+        self.live_views[message_id] = view
+        while len(self.live_views) > MAX_LIVE_VIEWS:
+            self.live_views.pop(next(iter(self.live_views))).stop()
+
+    def stop_views(self) -> None:
+        """Stop every live view (at shutdown)."""
+        for view in list(self.live_views.values()):
+            view.stop()
+
+    def log_command(
+        self, interaction: discord.Interaction, query: str, hits: int, started: float
+    ) -> None:
+        """One line per command: name, query length, hits, time; the text only when
+        LOG_QUERIES is on."""
+        command = interaction.command.qualified_name if interaction.command else "more"
+        elapsed = (time.perf_counter() - started) * 1000
+        extra = f" query={query!r}" if self.settings.log_queries else ""
+        log.info("/%s query_len=%d hits=%d ms=%.1f%s", command, len(query), hits, elapsed, extra)
