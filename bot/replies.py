@@ -16,6 +16,7 @@ from typing import Any
 
 import discord
 
+from bot import limits
 from bot.corpora import Corpora
 from bot.embeds import briefing_embed, section_embeds
 from bot.errors import UserFacingError, report_error
@@ -29,6 +30,7 @@ log = logging.getLogger("diplobrief")
 # Answer directly when the work is done by then; otherwise defer first, well inside
 # Discord's 3-second window.
 DEFER_AFTER_SECONDS = 1.0
+assert DEFER_AFTER_SECONDS < limits.INTERACTION_RESPONSE_SECONDS
 # Views kept in memory so their timeout can grey out the components; older ones are
 # stopped (their buttons still work: their state is in the custom_id).
 MAX_LIVE_VIEWS = 1000

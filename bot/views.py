@@ -23,7 +23,9 @@ from retrieval.library import section_key
 
 log = logging.getLogger(__name__)
 
-VIEW_TIMEOUT_SECONDS = 10 * 60  # inside the 15-minute life of the interaction token
+# Inside the 15-minute life of the interaction token, which the timeout edit needs.
+VIEW_TIMEOUT_SECONDS = 10 * 60
+assert VIEW_TIMEOUT_SECONDS < limits.INTERACTION_TOKEN_SECONDS
 
 
 class ReplyKind(StrEnum):

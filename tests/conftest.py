@@ -14,6 +14,13 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 SHARED_DIR = ROOT.parent / "shared"
 DEV_QRELS = SHARED_DIR / "eval" / "dev.json"
 
+# The development sets and the original articles live in ../shared, beside a checkout;
+# tests that read them skip, saying so, where it is absent.
+needs_shared = pytest.mark.skipif(
+    not (SHARED_DIR / "eval").is_dir(),
+    reason=f"{SHARED_DIR} (development sets, original corpus) is not beside this checkout",
+)
+
 
 @pytest.fixture(scope="session")
 def library() -> Library:

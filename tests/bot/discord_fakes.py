@@ -12,6 +12,8 @@ from typing import Any
 import discord
 from discord.webhook.async_ import AsyncWebhookAdapter, async_context
 
+from tests.bot.protocol import is_ephemeral
+
 APP_ID = 900000000000000001
 GUILD_ID = 900000000000000002
 CHANNEL_ID = 900000000000000003
@@ -230,7 +232,7 @@ class RecordingAdapter(AsyncWebhookAdapter):
                 "type": 2,
                 "response_message_id": message_id,
                 "response_message_loading": kind == 5,
-                "response_message_ephemeral": bool((data.get("flags") or 0) & 64),
+                "response_message_ephemeral": is_ephemeral(data),
             }
         }
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main
-from tests.conftest import DEV_QRELS, ROOT
+from tests.conftest import DEV_QRELS, ROOT, needs_shared
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -104,6 +104,7 @@ def test_unusable_corpus_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert "no usable article" in err
 
 
+@needs_shared
 def test_eval_reports_baseline_beside_ours(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "eval", str(DEV_QRELS), "--baseline", "--json")
     assert code == EXIT_OK

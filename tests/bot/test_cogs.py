@@ -15,8 +15,7 @@ from tests.bot.discord_fakes import (
     command_payload,
     component_payload,
 )
-
-EPHEMERAL = 64
+from tests.bot.protocol import Callback, first_embed, is_ephemeral
 
 
 def only_response(recorder: RecordingAdapter) -> dict[str, Any]:
@@ -37,10 +36,10 @@ def embed_total(embeds: list[dict[str, Any]]) -> int:
 async def test_brief_posts_a_cited_briefing(bot: DiploBot, recorder: RecordingAdapter) -> None:
     await deliver(bot, command_payload("brief", topic="cyber diplomacy"))
     response = only_response(recorder)
-    assert response["type"] == 4  # answered directly: the search is fast
+    assert response["type"] == Callback.CHANNEL_MESSAGE
     data = response["data"]
     assert data["allowed_mentions"] == {"parse": []}
-    assert not data.get("flags", 0) & EPHEMERAL
+    assert not is_ephemeral(data)
     (embed,) = data["embeds"]
     assert embed["title"] == "Briefing: cyber diplomacy"
     assert embed["description"].startswith("1. ")
@@ -57,7 +56,7 @@ async def test_brief_posts_a_cited_briefing(bot: DiploBot, recorder: RecordingAd
 
 async def test_brief_private_is_ephemeral(bot: DiploBot, recorder: RecordingAdapter) -> None:
     await deliver(bot, command_payload("brief", topic="peacekeeping", private=True))
-    assert only_response(recorder)["data"]["flags"] & EPHEMERAL
+    assert is_ephemeral(only_response(recorder)["data"])
 
 
 async def test_ask_titles_the_embed_with_the_question(
@@ -75,7 +74,7 @@ async def test_miss_is_answered_privately_with_suggestions(
 ) -> None:
     await deliver(bot, command_payload("brief", topic="pizza dough hydration"))
     data = only_response(recorder)["data"]
-    assert data["flags"] & EPHEMERAL
+    assert is_ephemeral(data)
     (embed,) = data["embeds"]
     assert "nothing on this topic" in embed["description"]
     assert "Try one of these topics instead" in embed["description"]
@@ -88,7 +87,7 @@ async def test_everyone_is_echoed_but_pings_nobody(
     await deliver(bot, command_payload("brief", topic="@everyone <@&123> **NATO**"))
     data = only_response(recorder)["data"]
     assert data["allowed_mentions"] == {"parse": []}
-    title = data["embeds"][0]["title"]
+    title = first_embed(data)["title"]
     assert "@\u200beveryone" in title
     assert "\\*\\*NATO\\*\\*" in title
 
@@ -115,7 +114,7 @@ async def test_huge_and_odd_queries_get_valid_replies(
 async def test_more_edits_the_message_in_place(bot: DiploBot, recorder: RecordingAdapter) -> None:
     await deliver(bot, command_payload("brief", topic="military diplomacy"))
     message = recorder.messages["@original"]
-    first = message["embeds"][0]["description"]
+    first = first_embed(message)["description"]
     more = next(
         c["custom_id"]
         for row in message["components"]
@@ -125,8 +124,8 @@ async def test_more_edits_the_message_in_place(bot: DiploBot, recorder: Recordin
     recorder.requests.clear()
     await deliver(bot, component_payload(message, more))
     response = only_response(recorder)
-    assert response["type"] == 7  # UPDATE_MESSAGE
-    second = response["data"]["embeds"][0]["description"]
+    assert response["type"] == Callback.UPDATE_MESSAGE
+    second = first_embed(response["data"])["description"]
     assert second != first
     assert second.startswith("6. ")
 
@@ -142,8 +141,8 @@ async def test_read_section_replies_privately(bot: DiploBot, recorder: Recording
     value = select["options"][0]["value"]
     await deliver(bot, component_payload(message, "db:read", component_type=3, values=[value]))
     response = only_response(recorder)
-    assert response["data"]["flags"] & EPHEMERAL
-    embed = response["data"]["embeds"][0]
+    assert is_ephemeral(response["data"])
+    embed = first_embed(response["data"])
     assert embed["title"].startswith("The Role of Military Attachés")
     assert "Military attachés serve as key representatives" in embed["description"]
 
@@ -167,16 +166,16 @@ async def test_stale_more_button_still_gets_an_answer(
     full = {**recorder._message({}, key=None), **message}
     await deliver(bot, component_payload(full, "db:more:b:5:#deadbeef"))
     response = only_response(recorder)
-    assert response["data"]["flags"] & EPHEMERAL
-    assert "too old" in response["data"]["embeds"][0]["description"]
+    assert is_ephemeral(response["data"])
+    assert "too old" in first_embed(response["data"])["description"]
 
 
 async def test_sources_and_help(bot: DiploBot, recorder: RecordingAdapter) -> None:
     await deliver(bot, command_payload("sources"))
     await deliver(bot, command_payload("help", dm=True))
     sources, help_ = recorder.callbacks()
-    assert len(sources["data"]["embeds"][0]["fields"]) == 5
-    assert any(f["name"] == "/brief topic" for f in help_["data"]["embeds"][0]["fields"])
+    assert len(first_embed(sources["data"])["fields"]) == 5
+    assert any(f["name"] == "/brief topic" for f in first_embed(help_["data"])["fields"])
 
 
 async def test_cases_list_and_one_case(bot: DiploBot, recorder: RecordingAdapter) -> None:
@@ -185,17 +184,17 @@ async def test_cases_list_and_one_case(bot: DiploBot, recorder: RecordingAdapter
     await deliver(bot, command_payload("cases", name="pizza"))
     await deliver(bot, autocomplete_payload("cases", "name", "isa"))
     listing, case, miss, complete = recorder.callbacks()
-    fields = listing["data"]["embeds"][0]["fields"]
+    fields = first_embed(listing["data"])["fields"]
     assert len(fields) == 5
     assert any("ISAF in Afghanistan" in f["value"] for f in fields)
-    embed = case["data"]["embeds"][0]
+    embed = first_embed(case["data"])
     assert embed["title"] == "Case study: Iran Nuclear Deal \\(JCPOA\\)" or embed[
         "title"
     ].startswith("Case study: Iran Nuclear Deal")
     assert "**Iran Nuclear Deal**" in embed["description"]
-    assert case["data"]["flags"] & EPHEMERAL
-    assert miss["data"]["flags"] & EPHEMERAL
-    assert "No case matches" in miss["data"]["embeds"][0]["description"]
+    assert is_ephemeral(case["data"])
+    assert is_ephemeral(miss["data"])
+    assert "No case matches" in first_embed(miss["data"])["description"]
     assert "ISAF in Afghanistan" in [c["name"] for c in complete["data"]["choices"]]
 
 
@@ -205,7 +204,7 @@ async def test_autocomplete_is_capped_and_relevant(
     await deliver(bot, autocomplete_payload("brief", "topic", ""))
     await deliver(bot, autocomplete_payload("brief", "topic", "attach"))
     everything, attach = recorder.callbacks()
-    assert everything["type"] == 8
+    assert everything["type"] == Callback.AUTOCOMPLETE_RESULT
     assert len(everything["data"]["choices"]) == limits.AUTOCOMPLETE_CHOICES
     assert [c["name"] for c in attach["data"]["choices"]] == ["The Role of Military Attachés"]
 
@@ -216,8 +215,8 @@ async def test_cooldown_reply_names_the_seconds(library, recorder: RecordingAdap
         await deliver(client, command_payload("brief", topic="peacekeeping"))
         await deliver(client, command_payload("brief", topic="peacekeeping"))
     _first, second = recorder.callbacks()
-    assert second["data"]["flags"] & EPHEMERAL
-    assert "try again in 60 s" in second["data"]["embeds"][0]["description"]
+    assert is_ephemeral(second["data"])
+    assert "try again in 60 s" in first_embed(second["data"])["description"]
 
 
 async def test_unexpected_error_gets_an_apology_with_an_id(
@@ -229,13 +228,13 @@ async def test_unexpected_error_gets_an_apology_with_an_id(
     monkeypatch.setattr("bot.replies.build_briefing", broken)
     await deliver(bot, command_payload("brief", topic="peacekeeping"))
     response = only_response(recorder)
-    assert response["data"]["flags"] & EPHEMERAL
-    assert "error id" in response["data"]["embeds"][0]["description"]
+    assert is_ephemeral(response["data"])
+    assert "error id" in first_embed(response["data"])["description"]
     # and the bot still answers the next one
     monkeypatch.undo()
     recorder.requests.clear()
     await deliver(bot, command_payload("brief", topic="peacekeeping"))
-    assert only_response(recorder)["data"]["embeds"][0]["title"] == "Briefing: peacekeeping"
+    assert first_embed(only_response(recorder)["data"])["title"] == "Briefing: peacekeeping"
 
 
 class _Response:
@@ -259,7 +258,7 @@ async def test_discord_api_errors_are_logged_and_the_bot_goes_on(
     await deliver(bot, command_payload("brief", topic="peacekeeping"))
     recorder.requests.clear()
     await deliver(bot, command_payload("brief", topic="deterrence"))
-    assert only_response(recorder)["data"]["embeds"][0]["title"] == "Briefing: deterrence"
+    assert first_embed(only_response(recorder)["data"])["title"] == "Briefing: deterrence"
 
 
 async def test_view_timeout_disables_the_components(
@@ -327,7 +326,7 @@ async def test_slow_more_defers_then_edits_in_place(
             break
         await asyncio.sleep(0.02)
     callback = only_response(recorder)
-    assert callback["type"] == 6  # DEFERRED_UPDATE_MESSAGE: within Discord's 3 s
+    assert callback["type"] == Callback.DEFERRED_UPDATE_MESSAGE
     edit = next(r for r in recorder.requests if r.method == "PATCH")
     assert edit.path.endswith("/messages/@original")
-    assert edit.payload["embeds"][0]["description"].startswith("6. ")
+    assert first_embed(edit.payload)["description"].startswith("6. ")

@@ -24,8 +24,8 @@ from tests.bot.discord_fakes import (
     component_payload,
 )
 from tests.bot.loopback import RemoteFake, loopback
+from tests.bot.protocol import Callback, first_embed, is_ephemeral
 
-EPHEMERAL = 64
 TOKEN = "MTAw.fake.token"
 
 
@@ -112,35 +112,35 @@ async def test_start_up_logs_in_syncs_and_is_ready_fast(fake: RemoteFake, librar
 
 async def test_every_command_end_to_end(fake: RemoteFake, bot: DiploBot) -> None:
     brief = await fake.interact(command_payload("brief", topic="cyber diplomacy"))
-    assert brief.final["embeds"][0]["title"] == "Briefing: cyber diplomacy"
+    assert first_embed(brief.final)["title"] == "Briefing: cyber diplomacy"
     assert brief.final["allowed_mentions"] == {"parse": []}
 
     ask = await fake.interact(
         command_payload("ask", question="What do military attachés do?", dm=True)
     )
-    assert ask.final["embeds"][0]["title"] == "What do military attachés do?"
+    assert first_embed(ask.final)["title"] == "What do military attachés do?"
 
     listing = await fake.interact(command_payload("cases"))
-    assert len(listing.final["embeds"][0]["fields"]) == 5
+    assert len(first_embed(listing.final)["fields"]) == 5
     case = await fake.interact(command_payload("cases", name="isaf", private=True))
-    assert case.final["embeds"][0]["title"] == "Case study: ISAF in Afghanistan"
-    assert case.final["flags"] & EPHEMERAL
+    assert first_embed(case.final)["title"] == "Case study: ISAF in Afghanistan"
+    assert is_ephemeral(case.final)
 
     sources = await fake.interact(command_payload("sources"))
-    assert len(sources.final["embeds"][0]["fields"]) == 5
+    assert len(first_embed(sources.final)["fields"]) == 5
     helped = await fake.interact(command_payload("help"))
-    assert helped.final["embeds"][0]["fields"][0]["name"] == "/brief topic"
+    assert first_embed(helped.final)["fields"][0]["name"] == "/brief topic"
 
     complete = await fake.interact(autocomplete_payload("brief", "topic", "joint"))
-    assert complete.callbacks[0]["type"] == 8
+    assert complete.callbacks[0]["type"] == Callback.AUTOCOMPLETE_RESULT
     assert 1 <= len(complete.callbacks[0]["data"]["choices"]) <= 25
 
     message = brief.message
     assert message is not None
     more_id = next(c for c in custom_ids(message) if c.startswith("db:more:"))
     more = await fake.interact(component_payload(message, more_id))
-    assert more.callbacks[0]["type"] == 7
-    assert more.final["embeds"][0]["description"].startswith("6. ")
+    assert more.callbacks[0]["type"] == Callback.UPDATE_MESSAGE
+    assert first_embed(more.final)["description"].startswith("6. ")
 
     option = next(
         c for row in message["components"] for c in row["components"] if c["custom_id"] == "db:read"
@@ -148,13 +148,13 @@ async def test_every_command_end_to_end(fake: RemoteFake, bot: DiploBot) -> None
     read = await fake.interact(
         component_payload(message, "db:read", component_type=3, values=[option])
     )
-    assert read.final["flags"] & EPHEMERAL
-    assert read.final["embeds"][0]["description"]
+    assert is_ephemeral(read.final)
+    assert first_embed(read.final)["description"]
 
     button = {"type": 2, "style": 2, "label": "More", "custom_id": "db:more:b:5:#0000"}
     stale = {**message, "components": [{"type": 1, "components": [button]}]}
     expired = await fake.interact(component_payload(stale, "db:more:b:5:#0000"))
-    assert "too old" in expired.final["embeds"][0]["description"]
+    assert "too old" in first_embed(expired.final)["description"]
 
     assert not await refused(fake)
 
@@ -183,7 +183,7 @@ async def test_6000_character_query_gets_a_valid_reply(fake: RemoteFake, bot: Di
     # one valid reply (an ephemeral error), never a crash.
     result = await fake.interact(command_payload("brief", topic="a" * 6000))
     assert len(result.callbacks) == 1
-    assert result.final["flags"] & EPHEMERAL
+    assert is_ephemeral(result.final)
     assert not await refused(fake)
 
 
@@ -192,7 +192,7 @@ async def test_gateway_close_4000_resumes_and_answers(fake: RemoteFake, bot: Dip
     await fake.wait_live(count=2)
     assert (await fake.state())["resumes"], "the bot resumed instead of identifying again"
     result = await fake.interact(command_payload("brief", topic="peacekeeping"))
-    assert result.final["embeds"][0]["title"] == "Briefing: peacekeeping"
+    assert first_embed(result.final)["title"] == "Briefing: peacekeeping"
 
 
 async def test_op7_reconnect_resumes_and_answers(fake: RemoteFake, bot: DiploBot) -> None:
@@ -200,7 +200,7 @@ async def test_op7_reconnect_resumes_and_answers(fake: RemoteFake, bot: DiploBot
     await fake.wait_live(count=2)
     assert (await fake.state())["resumes"]
     result = await fake.interact(command_payload("brief", topic="deterrence"))
-    assert result.final["embeds"][0]["title"] == "Briefing: deterrence"
+    assert first_embed(result.final)["title"] == "Briefing: deterrence"
 
 
 async def test_429_on_callback_is_retried(fake: RemoteFake, bot: DiploBot) -> None:
@@ -211,7 +211,7 @@ async def test_429_on_callback_is_retried(fake: RemoteFake, bot: DiploBot) -> No
         {"Via": "1.1 google", "Retry-After": "1"},
     )
     result = await fake.interact(command_payload("brief", topic="peacekeeping"))
-    assert result.final["embeds"][0]["title"] == "Briefing: peacekeeping"
+    assert first_embed(result.final)["title"] == "Briefing: peacekeeping"
     requests = (await fake.state())["requests"]
     statuses = [r["status"] for r in requests if r["path"].endswith("/callback")]
     assert statuses == [429, 200]
@@ -232,7 +232,7 @@ async def test_500_on_follow_up_keeps_the_bot_up(fake: RemoteFake, bot: DiploBot
     assert read.callbacks
     await fake.clear_faults()
     after = await fake.interact(command_payload("brief", topic="humanitarian assistance"))
-    assert after.final["embeds"][0]["title"] == "Briefing: humanitarian assistance"
+    assert first_embed(after.final)["title"] == "Briefing: humanitarian assistance"
 
 
 async def test_late_callback_gets_10062_and_the_bot_goes_on(
@@ -245,7 +245,7 @@ async def test_late_callback_gets_10062_and_the_bot_goes_on(
     assert any(r["status"] == 404 and r["path"].endswith("/callback") for r in requests)
     await fake.set_deadline(3.0)
     after = await fake.interact(command_payload("brief", topic="peacekeeping"))
-    assert after.final["embeds"][0]["title"] == "Briefing: peacekeeping"
+    assert first_embed(after.final)["title"] == "Briefing: peacekeeping"
 
 
 async def test_load_500_interactions_from_20_users(fake: RemoteFake, bot: DiploBot) -> None:
@@ -274,7 +274,7 @@ async def test_load_500_interactions_from_20_users(fake: RemoteFake, bot: DiploB
     assert not await refused(fake)
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-    deferred = sum(a.callbacks[0]["type"] == 5 for a in answers)
+    deferred = sum(a.callbacks[0]["type"] == Callback.DEFERRED_CHANNEL_MESSAGE for a in answers)
     print(
         f"load: 500 interactions, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
         f"max {latencies[-1] * 1000:.1f} ms, deferred {deferred}"
@@ -294,5 +294,5 @@ async def test_two_shards_open_two_sessions_and_answer_on_both(library: Library)
             result = await fake.interact(
                 command_payload("brief", topic="peacekeeping"), shard=shard
             )
-            assert result.final["embeds"][0]["title"] == "Briefing: peacekeeping"
+            assert first_embed(result.final)["title"] == "Briefing: peacekeeping"
         assert bot.shard_count == 2

@@ -15,6 +15,7 @@ from bot.client import create_bot
 from retrieval.library import CorpusSet
 from tests.bot.conftest import make_settings, running
 from tests.bot.discord_fakes import GUILD_ID, RecordingAdapter, command_payload, settle
+from tests.bot.protocol import first_embed, is_ephemeral
 from tests.conftest import CORPUS_DIR, DATA_DIR
 
 MANAGE_GUILD = 1 << 5
@@ -53,13 +54,13 @@ async def test_reload_while_queries_run(corpus_dir: Path, recorder: RecordingAda
         answered = recorder.callbacks()
         assert len(answered) == 40
         assert all(
-            c["data"]["embeds"][0]["title"].startswith("Briefing: peacekeeping") for c in answered
+            first_embed(c["data"])["title"].startswith("Briefing: peacekeeping") for c in answered
         )
         recorder.requests.clear()
         bot._connection.parse_interaction_create(command_payload("brief", topic="mission mandates"))
         await settle()
         assert (
-            "Mission Mandates" in recorder.callbacks()[0]["data"]["embeds"][0]["fields"][0]["value"]
+            "Mission Mandates" in first_embed(recorder.callbacks()[0]["data"])["fields"][0]["value"]
         )
 
 
@@ -77,7 +78,7 @@ async def test_failed_reload_keeps_serving(corpus_dir: Path, recorder: Recording
         (failure,) = [b for b in recorder.sent_messages() if b.get("embeds")]
         assert (
             "Reload failed; still serving the previous corpus"
-            in failure["embeds"][0]["description"]
+            in first_embed(failure)["description"]
         )
         recorder.requests.clear()
         bot._connection.parse_interaction_create(command_payload("brief", topic="peacekeeping"))
@@ -94,8 +95,8 @@ async def test_reload_command_needs_manage_server(
         bot._connection.parse_interaction_create(command_payload("reload"))
         await settle()
         refusal = recorder.callbacks()[0]["data"]
-        assert refusal["flags"] & 64
-        assert "Manage Server" in refusal["embeds"][0]["description"]
+        assert is_ephemeral(refusal)
+        assert "Manage Server" in first_embed(refusal)["description"]
         recorder.requests.clear()
         bot._connection.parse_interaction_create(
             command_payload("reload", permissions=MANAGE_GUILD)
@@ -139,8 +140,8 @@ async def test_guild_corpora_are_isolated(corpus_dir: Path, recorder: RecordingA
             bot._connection.parse_interaction_create(payload)
             await settle()
     own_guild, other_guild, dm, other_sources, own_sources = recorder.callbacks()
-    assert "The Zanzibar Accord" in own_guild["data"]["embeds"][0]["fields"][0]["value"]
+    assert "The Zanzibar Accord" in first_embed(own_guild["data"])["fields"][0]["value"]
     for refused in (other_guild, dm):
-        assert "nothing on this topic" in refused["data"]["embeds"][0]["description"]
-    assert len(other_sources["data"]["embeds"][0]["fields"]) == 5
-    assert len(own_sources["data"]["embeds"][0]["fields"]) == 6
+        assert "nothing on this topic" in first_embed(refused["data"])["description"]
+    assert len(first_embed(other_sources["data"])["fields"]) == 5
+    assert len(first_embed(own_sources["data"])["fields"]) == 6

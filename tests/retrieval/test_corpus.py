@@ -8,7 +8,7 @@ import pytest
 
 from retrieval.corpus import CorpusError, load_corpus, read_article
 from retrieval.library import Library
-from tests.conftest import CORPUS_DIR, SHARED_DIR
+from tests.conftest import CORPUS_DIR, SHARED_DIR, needs_shared
 
 PINNED_HEADINGS = {
     "002_4cc881364868c97c.txt": [
@@ -116,6 +116,7 @@ def test_bundled_corpus_yields_exactly_the_pinned_sections(library: Library) -> 
     assert len(library.sections) == 83
 
 
+@needs_shared
 def test_bundled_files_are_the_shared_articles_unchanged() -> None:
     shared = sorted(p.read_bytes() for p in (SHARED_DIR / "corpus").glob("*.txt"))
     bundled = sorted(p.read_bytes() for p in CORPUS_DIR.glob("*.txt"))

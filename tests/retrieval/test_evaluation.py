@@ -16,7 +16,7 @@ from retrieval.evaluation import (
     score_query,
 )
 from retrieval.library import Library
-from tests.conftest import DATA_DIR, DEV_QRELS
+from tests.conftest import DATA_DIR, DEV_QRELS, needs_shared
 
 ALLOWED_DROP = 0.02
 FIGURES = json.loads((DATA_DIR / "dev_eval_figures.json").read_text())["ndcg@5"]
@@ -44,12 +44,14 @@ def dev_results(library: Library):
     return evaluate(load_qrels(DEV_QRELS), library_ranker(library))
 
 
+@needs_shared
 def test_dev_set_holds_the_committed_figures(dev_results) -> None:
     summaries = by_kind(dev_results)
     for kind, committed in FIGURES.items():
         assert summaries[kind].ndcg >= committed - ALLOWED_DROP, kind
 
 
+@needs_shared
 def test_dev_set_meets_the_search_quality_targets(dev_results) -> None:
     summaries = by_kind(dev_results)
     overall = summaries["all"]

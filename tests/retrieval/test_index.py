@@ -10,6 +10,7 @@ from retrieval.config import DEFAULT_CONFIG
 from retrieval.index import BM25Index
 from retrieval.library import Library
 from retrieval.sections import section_tokens
+from tests.conftest import needs_shared
 
 
 def test_scores_equal_rank_bm25_on_the_same_tokens(library: Library) -> None:
@@ -60,6 +61,7 @@ def test_empty_index_is_refused() -> None:
         BM25Index([], [])
 
 
+@needs_shared
 def test_fast_path_ranks_like_plain_rank_bm25_on_the_dev_queries(library: Library) -> None:
     from retrieval.evaluation import load_qrels
     from tests.conftest import DEV_QRELS

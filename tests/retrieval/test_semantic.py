@@ -15,7 +15,7 @@ from retrieval.corpus import load_corpus
 from retrieval.evaluation import by_kind, evaluate, library_ranker, load_qrels
 from retrieval.library import Library
 from retrieval.semantic import EXTRA_HINT, SemanticUnavailableError, cache_key, section_embeddings
-from tests.conftest import CORPUS_DIR, DEV_QRELS, ROOT
+from tests.conftest import CORPUS_DIR, DEV_QRELS, ROOT, needs_shared
 
 
 def _extra_installed() -> bool:
@@ -47,6 +47,7 @@ def hybrid(encoder, tmp_path_factory: pytest.TempPathFactory) -> Library:
         return Library(load_corpus(CORPUS_DIR), name="bundled", encoder=encoder)
 
 
+@needs_shared
 def test_hybrid_meets_the_targets_on_the_dev_set(hybrid: Library) -> None:
     summaries = by_kind(evaluate(load_qrels(DEV_QRELS), library_ranker(hybrid)))
     assert hybrid.mode == "hybrid"
@@ -123,6 +124,7 @@ def test_default_install_never_imports_the_model() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+@needs_shared
 def test_cli_eval_shows_lexical_and_hybrid(capsys: pytest.CaptureFixture[str]) -> None:
     from bot.cli import main
 

@@ -1,0 +1,282 @@
+"""Driving a fake Discord that runs in another process.
+
+:class:`Operations` declares every control operation once: the fake's process serves each
+public method as ``POST /_control/<name>`` (JSON keyword arguments in, JSON out), and
+:class:`RemoteFake` calls them by the same name. Adding an operation is one method here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import discord
+import yarl
+from aiohttp import web
+
+from tests.bot.loopback.server import FakeDiscord, Interaction, LoopbackAddress, json_response
+from tests.bot.protocol import Callback, first_embed
+
+
+class Operations:
+    """The control operations a test may run on the fake (all JSON in, JSON out)."""
+
+    def __init__(self, fake: FakeDiscord) -> None:
+        self.fake = fake
+
+    async def send(self, payload: dict[str, Any], shard: int = 0) -> str:
+        """Send an INTERACTION_CREATE; returns its id (not waiting for the reply)."""
+        return (await self.fake.send(payload, shard=shard)).payload["id"]
+
+    async def send_many(self, payloads: list[dict[str, Any]], shard: int = 0) -> list[str]:
+        """Send interactions back to back, as fast as the gateway can."""
+        return [await self.send(payload, shard) for payload in payloads]
+
+    async def wait(self, id: str, timeout: float = 5.0, settle: float = 0.05) -> dict[str, Any]:
+        """Wait for the answer to an interaction (after a deferral, for its edit too)."""
+        interaction = self.fake.interactions[id]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(interaction.answered.wait(), timeout)
+        if (
+            interaction.callbacks
+            and interaction.callbacks[0].get("type") == Callback.DEFERRED_CHANNEL_MESSAGE
+        ):
+            await _until(lambda: bool(interaction.edits or interaction.followups), timeout)
+        await asyncio.sleep(settle)  # let follow-ups of the same handler land
+        return _describe(interaction)
+
+    async def wait_all(
+        self, ids: list[str], timeout: float = 60.0, settle: float = 0.5
+    ) -> list[dict[str, Any]]:
+        """Wait for the answers to many interactions."""
+        interactions = [self.fake.interactions[i] for i in ids]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(
+                asyncio.gather(*(i.answered.wait() for i in interactions)), timeout
+            )
+        await asyncio.sleep(settle)
+        return [_describe(i) for i in interactions]
+
+    async def fail_next(
+        self, kind: str, status: int, body: Any, headers: dict[str, str] | None = None
+    ) -> None:
+        """Answer the next request of ``kind`` (callback, followup, edit) with a fault."""
+        self.fake.fail_next(kind, status, body, headers)
+
+    async def clear_faults(self) -> None:
+        """Forget faults not yet used."""
+        self.fake.faults.clear()
+
+    async def close_gateway(self, code: int, shard: int = 0) -> None:
+        """Close a shard's session with a close code, as Discord does."""
+        await self.fake.close_gateway(code, shard)
+
+    async def send_reconnect(self, shard: int = 0) -> None:
+        """Op 7 RECONNECT: the bot should reconnect and resume."""
+        await self.fake.send_reconnect(shard)
+
+    async def wait_live(self, shard: int = 0, count: int = 1, timeout: float = 10.0) -> None:
+        """Wait until ``count`` sessions have been opened for a shard and one is live."""
+        await self.fake.wait_live(shard, count=count, timeout=timeout)
+
+    async def set_deadline(self, seconds: float) -> None:
+        """How late a callback may come before it gets 10062 Unknown interaction."""
+        self.fake.deadline = seconds
+
+    async def state(self) -> dict[str, Any]:
+        """Every request recorded, the IDENTIFY and RESUME payloads, the synced commands."""
+        fake = self.fake
+        return {
+            "requests": [
+                {"method": r.method, "path": r.path, "body": r.body, "status": r.status}
+                for r in fake.requests
+            ],
+            "identifies": fake.identifies,
+            "resumes": fake.resumes,
+            "commands": fake.commands,
+        }
+
+
+OPERATIONS: tuple[str, ...] = tuple(
+    name
+    for name, member in inspect.getmembers(Operations, inspect.iscoroutinefunction)
+    if not name.startswith("_")
+)
+
+
+def control_routes(fake: FakeDiscord) -> Any:
+    """A route adder serving every operation under ``/_control/``."""
+    operations = Operations(fake)
+
+    def add_routes(app: web.Application) -> None:
+        for name in OPERATIONS:
+            method = getattr(operations, name)
+
+            async def handle(request: web.Request, method: Any = method) -> web.Response:
+                return json_response(await method(**await request.json()))
+
+            app.router.add_post(f"/_control/{name}", handle)
+
+    return add_routes
+
+
+async def _until(condition: Any, timeout: float) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition() and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.01)
+
+
+def _describe(interaction: Interaction) -> dict[str, Any]:
+    return {
+        "id": interaction.payload["id"],
+        "callbacks": interaction.callbacks,
+        "edits": interaction.edits,
+        "followups": interaction.followups,
+        "message": interaction.message,
+        "latency": None if interaction.callback_at is None else interaction.latency,
+    }
+
+
+@dataclass
+class Answer:
+    """What the bot answered to one interaction, as the fake saw it."""
+
+    id: str
+    callbacks: list[dict[str, Any]]
+    edits: list[dict[str, Any]]
+    followups: list[dict[str, Any]]
+    message: dict[str, Any] | None
+    latency: float | None
+
+    @property
+    def final(self) -> dict[str, Any]:
+        """The message body as the user finally sees it (callback data, then edits)."""
+        body: dict[str, Any] = {}
+        for callback in self.callbacks[:1]:
+            body.update(callback.get("data") or {})
+        for edit in self.edits:
+            body.update(edit)
+        return body
+
+    @property
+    def callback_type(self) -> Callback | None:
+        """The type of the first callback, if any."""
+        return Callback(self.callbacks[0]["type"]) if self.callbacks else None
+
+    @property
+    def embed(self) -> dict[str, Any]:
+        """The first embed of the final message."""
+        return first_embed(self.final)
+
+
+class RemoteFake(LoopbackAddress):
+    """A FakeDiscord in its own process (so the bot under test has the event loop and a
+    core to itself, as with the real Discord), driven through :class:`Operations`.
+
+    Every operation is called by its name with the same arguments (``await
+    fake.close_gateway(4000)``); ``wait``, ``wait_all`` and ``interact`` return
+    :class:`Answer` objects.
+    """
+
+    def __init__(self, *, guilds: int = 1) -> None:
+        self.guilds = guilds
+        self.port = 0
+        self._process: asyncio.subprocess.Process | None = None
+        self._session: Any = None
+
+    async def start(self) -> None:
+        """Start the fake's process and wait for its port."""
+        import aiohttp
+
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.bot.loopback",
+            str(self.guilds),
+            stdout=asyncio.subprocess.PIPE,
+            stdin=asyncio.subprocess.PIPE,
+            cwd=str(Path(__file__).resolve().parents[3]),
+        )
+        assert self._process.stdout is not None
+        line = await asyncio.wait_for(self._process.stdout.readline(), timeout=30)
+        self.port = int(line.decode().split()[1])
+        self._session = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        """Close the control session and end the fake's process."""
+        if self._session is not None:
+            await self._session.close()
+        if self._process is not None and self._process.returncode is None:
+            assert self._process.stdin is not None
+            self._process.stdin.close()
+            try:
+                await asyncio.wait_for(self._process.wait(), timeout=5)
+            except TimeoutError:
+                self._process.kill()
+                await self._process.wait()
+
+    async def call(self, name: str, **arguments: Any) -> Any:
+        """Run one operation in the fake's process."""
+        url = f"http://127.0.0.1:{self.port}/_control/{name}"
+        async with self._session.post(url, json=arguments) as response:
+            assert response.status == 200, await response.text()
+            return await response.json(content_type=None)
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in OPERATIONS:
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self.call(name, **_named(name, args, kwargs))
+
+    async def wait(self, interaction_id: str, *, timeout: float = 5.0) -> Answer:
+        """Wait for the bot's answer to an interaction."""
+        return Answer(**await self.call("wait", id=interaction_id, timeout=timeout))
+
+    async def wait_all(self, ids: list[str], *, timeout: float = 60.0) -> list[Answer]:
+        """Wait for the answers to many interactions."""
+        return [Answer(**a) for a in await self.call("wait_all", ids=ids, timeout=timeout)]
+
+    async def interact(
+        self, payload: dict[str, Any], *, shard: int = 0, timeout: float = 5.0
+    ) -> Answer:
+        """Send an interaction and wait for its answer."""
+        return await self.wait(
+            await self.call("send", payload=payload, shard=shard), timeout=timeout
+        )
+
+
+def _named(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Positional arguments of an operation, named as its signature names them."""
+    parameters = list(inspect.signature(getattr(Operations, name)).parameters)[1:]
+    return {**dict(zip(parameters, args, strict=False)), **kwargs}
+
+
+@contextlib.contextmanager
+def pointed_at(fake: LoopbackAddress) -> Iterator[None]:
+    """Point discord.py's REST base and gateway at the fake, and restore them after."""
+    old_base = discord.http.Route.BASE
+    old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    discord.http.Route.BASE = fake.api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
+    try:
+        yield
+    finally:
+        discord.http.Route.BASE = old_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+
+
+@contextlib.asynccontextmanager
+async def loopback(*, guilds: int = 1) -> AsyncIterator[RemoteFake]:
+    """A fake Discord started in its own process, with discord.py pointed at it."""
+    fake = RemoteFake(guilds=guilds)
+    await fake.start()
+    try:
+        with pointed_at(fake):
+            yield fake
+    finally:
+        await fake.stop()
