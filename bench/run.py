@@ -226,6 +226,7 @@ def cli_wall_time() -> dict[str, Any]:
         return time.perf_counter() - started
 
     baseline = [run([sys.executable, "-c", "pass"]) for _ in range(REPEATS)]
+    rank_bm25 = [run([sys.executable, "-c", "import rank_bm25"]) for _ in range(REPEATS)]
     cli = [run([sys.executable, "-m", "bot", "brief", "cyber diplomacy"]) for _ in range(REPEATS)]
     probe = subprocess.run(
         [
@@ -244,6 +245,7 @@ def cli_wall_time() -> dict[str, Any]:
     )
     return {
         "python_c_pass_ms": statistics.median(baseline) * 1000,
+        "import_rank_bm25_ms": statistics.median(rank_bm25) * 1000,
         "cli_brief_ms": statistics.median(cli) * 1000,
         "cli_imports_discord": probe.stderr.strip().endswith("True"),
     }
@@ -315,7 +317,9 @@ def table(results: dict[str, Any]) -> str:
         lines.append("")
         lines.append(
             f'CLI `diplobrief brief "cyber diplomacy"`: {cli["cli_brief_ms"]:.0f} ms whole process '
-            f"(python -c pass: {cli['python_c_pass_ms']:.0f} ms); imports discord: {cli['cli_imports_discord']}."
+            f"(python -c pass: {cli['python_c_pass_ms']:.0f} ms; python -c 'import rank_bm25':"
+            f" {cli['import_rank_bm25_ms']:.0f} ms, target within 2x);"
+            f" imports discord: {cli['cli_imports_discord']}."
         )
     hybrid = results.get("hybrid")
     if hybrid:

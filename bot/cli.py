@@ -11,15 +11,16 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from bot import render
-from bot.settings import DEFAULT_CORPUS_DIR, Settings, make_encoder
+from bot.defaults import DEFAULT_CORPUS_DIR, OfflineDefaults, settings_given
 from retrieval.library import Library
 from retrieval.model import CorpusError
-from retrieval.semantic import SemanticUnavailableError
+from retrieval.semantic import SemanticUnavailableError, encoder_for
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
@@ -85,28 +86,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     try:
         args = build_parser().parse_args(argv)
-        settings = Settings()
-        if args.command == "check":
-            return _check(args.directory or args.corpus or settings.corpus_dir)
         if args.command in {"run", "sync"}:
             from bot.run import run_bot  # imported here: only the bot needs discord
 
-            return run_bot(settings, sync_only=args.command == "sync")
-        encoder = make_encoder(settings)
+            return run_bot(_read_settings(), sync_only=args.command == "sync")
+        settings = _read_settings() if settings_given() else OfflineDefaults()
+        if args.command == "check":
+            return _check(args.directory or args.corpus or settings.corpus_dir)
+        encoder = encoder_for(settings.search_mode)
         library = load_library(args.corpus or settings.corpus_dir, encoder=encoder)
         for skipped in library.skipped:
             print(f"diplobrief: warning: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
         return _COMMANDS[args.command](library, args)
-    except UsageError as error:
+    except (UsageError, CorpusError, SemanticUnavailableError) as error:
         return _fail(str(error))
+
+
+class InvalidSetting(UsageError):
+    """A setting that does not validate, named in one line."""
+
+
+def _read_settings() -> Settings:
+    """The validated settings (pydantic-settings, imported only here)."""
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    try:
+        return Settings()
     except ValidationError as error:
         first = error.errors()[0]
         setting = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        return _fail(f"setting {setting} is invalid: {first['msg']}")
-    except CorpusError as error:
-        return _fail(str(error))
-    except SemanticUnavailableError as error:
-        return _fail(str(error))
+        raise InvalidSetting(f"setting {setting} is invalid: {first['msg']}") from error
 
 
 def load_library(directory: Path, *, encoder: Any = None) -> Library:

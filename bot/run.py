@@ -10,10 +10,10 @@ import sys
 import discord
 
 from bot.client import create_bot
-from bot.settings import Settings, make_encoder
+from bot.settings import Settings
 from retrieval.library import CorpusSet
 from retrieval.model import CorpusError
-from retrieval.semantic import SemanticUnavailableError
+from retrieval.semantic import SemanticUnavailableError, encoder_for
 
 log = logging.getLogger("diplobrief")
 
@@ -36,7 +36,7 @@ def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
         return 2
     discord.utils.setup_logging(level=getattr(logging, settings.log_level))
     try:
-        corpora = CorpusSet.load(settings.corpus_dir, encoder=make_encoder(settings))
+        corpora = CorpusSet.load(settings.corpus_dir, encoder=encoder_for(settings.search_mode))
     except (CorpusError, SemanticUnavailableError) as error:
         print(f"diplobrief: error: {error}", file=sys.stderr)
         return 2

@@ -4,12 +4,12 @@ and passed down; never at import time."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+from bot.defaults import DEFAULT_CORPUS_DIR
 
 
 class Settings(BaseSettings):
@@ -36,13 +36,3 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
-
-
-def make_encoder(settings: Settings) -> Any:
-    """The embedding model when SEARCH_MODE=hybrid (imported only then), else None.
-    Raises SemanticUnavailableError naming the extra when it is not installed."""
-    if settings.search_mode != "hybrid":
-        return None
-    from retrieval.semantic import MiniLMEncoder
-
-    return MiniLMEncoder()

@@ -37,6 +37,14 @@ class SemanticUnavailableError(RuntimeError):
     """The semantic extra is not installed (the message says how to install it)."""
 
 
+def encoder_for(search_mode: str) -> Encoder | None:
+    """The embedding model for SEARCH_MODE=hybrid (imported only then), else None.
+    Raises SemanticUnavailableError naming the extra when it is not installed."""
+    if search_mode != "hybrid":
+        return None
+    return MiniLMEncoder()
+
+
 class Encoder(Protocol):
     """Turns texts into unit-length vectors."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main
-from tests.conftest import DEV_QRELS, ROOT, needs_shared
+from bot.defaults import SETTING_NAMES
+from tests.conftest import CORPUS_DIR, DEV_QRELS, ROOT, needs_shared
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -157,3 +159,39 @@ def test_cases_list_and_lookup(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "cases", "pizza")
     assert code == EXIT_NOT_FOUND
     assert out.startswith("No case matches “pizza”. Closest: ")
+
+
+def test_setting_names_are_the_settings_fields() -> None:
+    from bot.defaults import SETTING_NAMES
+    from bot.settings import Settings
+
+    assert {name.upper() for name in Settings.model_fields} == SETTING_NAMES
+
+
+def _offline_brief(cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    script = (
+        "import sys; from bot.cli import main; code = main(['brief', 'peacekeeping']);\n"
+        "print(sorted(m for m in ('discord', 'pydantic_settings') if m in sys.modules), code)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k.upper() not in SETTING_NAMES}
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**clean, "PYTHONPATH": str(ROOT), **env},
+        check=False,
+    )
+
+
+def test_offline_brief_reads_settings_only_when_some_are_given(tmp_path: Path) -> None:
+    done = _offline_brief(tmp_path, {})
+    assert done.stdout.strip().endswith("[] 0"), done.stderr
+    (tmp_path / ".env").write_text("TOP_K=99\n")
+    done = _offline_brief(tmp_path, {})
+    assert "setting TOP_K is invalid" in done.stderr
+    (tmp_path / ".env").write_text(f"CORPUS_DIR={tmp_path / 'nowhere'}\n")
+    done = _offline_brief(tmp_path, {})
+    assert "corpus folder not found" in done.stderr
+    done = _offline_brief(tmp_path / "..", {"CORPUS_DIR": str(CORPUS_DIR)})
+    assert done.stdout.strip().endswith("['pydantic_settings'] 0"), done.stderr

@@ -1,0 +1,45 @@
+"""What the offline commands need to know about settings without importing
+pydantic-settings (a fifth of a `diplobrief brief` process): the defaults, and the names
+of the settings, so the CLI can tell whether any were given."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+ENV_FILE = ".env"
+# Every field of bot.settings.Settings, as its environment variable (a test holds the two
+# equal).
+SETTING_NAMES: frozenset[str] = frozenset(
+    {
+        "DISCORD_TOKEN",
+        "CORPUS_DIR",
+        "DEV_GUILD_ID",
+        "TOP_K",
+        "COOLDOWN_RATE",
+        "COOLDOWN_PER",
+        "LOG_LEVEL",
+        "LOG_QUERIES",
+        "SHARD_COUNT",
+        "SHARD_IDS",
+        "SEARCH_MODE",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineDefaults:
+    """The settings an offline command reads, at their defaults."""
+
+    corpus_dir: Path = DEFAULT_CORPUS_DIR
+    search_mode: str = "lexical"
+
+
+def settings_given() -> bool:
+    """True when a `.env` file or any setting in the environment may change a default,
+    so the full (validated) Settings must be read."""
+    if Path(ENV_FILE).is_file():
+        return True
+    return any(name.upper() in SETTING_NAMES for name in os.environ)
