@@ -51,6 +51,19 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--json", action="store_true", help="print JSON")
         command.add_argument("--more", type=int, default=0, metavar="N", help="skip N excerpts")
 
+    _add_listing_commands(commands)
+    _add_eval(commands)
+
+    check = commands.add_parser("check", help="validate a corpus folder and report problems")
+    check.add_argument("directory", nargs="?", type=Path, help="default: CORPUS_DIR")
+
+    commands.add_parser("run", help="start the Discord bot")
+    commands.add_parser("sync", help="sync slash commands globally and exit")
+    return parser
+
+
+def _add_listing_commands(commands: Any) -> None:
+    """search, sources and cases."""
     search = commands.add_parser("search", help="rank sections for a query")
     search.add_argument("query", nargs="+")
     search.add_argument("--top", type=int, default=5, metavar="K")
@@ -63,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     cases.add_argument("name", nargs="*", help="a case name, alias or close match")
     cases.add_argument("--json", action="store_true")
 
+
+def _add_eval(commands: Any) -> None:
+    """eval: search quality against graded judgements."""
     evaluate = commands.add_parser("eval", help="measure search against a qrels file")
     evaluate.add_argument("qrels", type=Path)
     evaluate.add_argument("--json", action="store_true")
@@ -73,13 +89,6 @@ def build_parser() -> argparse.ArgumentParser:
         default="lexical",
         help="hybrid: show lexical and hybrid (semantic extra) side by side",
     )
-
-    check = commands.add_parser("check", help="validate a corpus folder and report problems")
-    check.add_argument("directory", nargs="?", type=Path, help="default: CORPUS_DIR")
-
-    commands.add_parser("run", help="start the Discord bot")
-    commands.add_parser("sync", help="sync slash commands globally and exit")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

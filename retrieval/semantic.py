@@ -106,53 +106,56 @@ class MiniLMEncoder:
         return np.concatenate(rows) if rows else np.zeros((0, 384), dtype=np.float32)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        """BERT forward pass, mean pooling over the real tokens, unit length."""
         torch = self._torch
-        functional = torch.nn.functional
-        w = self._w
         encodings = self._tokenizer.encode_batch(texts)
         ids = torch.tensor([e.ids for e in encodings])
         mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.float32)
         types = torch.tensor([e.type_ids for e in encodings])
-        positions = torch.arange(ids.shape[1])
-
-        def layer_norm(x: Any, prefix: str) -> Any:
-            return functional.layer_norm(
-                x, (x.shape[-1],), w[f"{prefix}.weight"], w[f"{prefix}.bias"], eps=1e-12
-            )
-
-        def linear(x: Any, prefix: str) -> Any:
-            return functional.linear(x, w[f"{prefix}.weight"], w[f"{prefix}.bias"])
-
         with torch.inference_mode():
+            w = self._w
             x = (
                 w["embeddings.word_embeddings.weight"][ids]
-                + w["embeddings.position_embeddings.weight"][positions]
+                + w["embeddings.position_embeddings.weight"][torch.arange(ids.shape[1])]
                 + w["embeddings.token_type_embeddings.weight"][types]
             )
-            x = layer_norm(x, "embeddings.LayerNorm")
-            batch, length, width = x.shape
-            head = width // self.heads
+            x = self._layer_norm(x, "embeddings.LayerNorm")
             blocked = (1.0 - mask)[:, None, None, :] * torch.finfo(torch.float32).min
             for n in range(self.layers):
-                p = f"encoder.layer.{n}"
-
-                def split(t: Any) -> Any:
-                    return t.view(batch, length, self.heads, head).transpose(1, 2)
-
-                q = split(linear(x, f"{p}.attention.self.query"))
-                k = split(linear(x, f"{p}.attention.self.key"))
-                v = split(linear(x, f"{p}.attention.self.value"))
-                scores = q @ k.transpose(-1, -2) / head**0.5 + blocked
-                context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(batch, length, width)
-                x = layer_norm(
-                    linear(context, f"{p}.attention.output.dense") + x,
-                    f"{p}.attention.output.LayerNorm",
-                )
-                inner = functional.gelu(linear(x, f"{p}.intermediate.dense"))
-                x = layer_norm(linear(inner, f"{p}.output.dense") + x, f"{p}.output.LayerNorm")
+                x = self._layer(x, f"encoder.layer.{n}", blocked)
             pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1e-9)
-            pooled = functional.normalize(pooled, dim=-1)
+            pooled = torch.nn.functional.normalize(pooled, dim=-1)
         return pooled.numpy().astype(np.float32)
+
+    def _layer(self, x: Any, prefix: str, blocked: Any) -> Any:
+        """One transformer layer: self-attention, then the feed-forward block."""
+        batch, length, width = x.shape
+        head = width // self.heads
+
+        def split(t: Any) -> Any:
+            return t.view(batch, length, self.heads, head).transpose(1, 2)
+
+        q = split(self._linear(x, f"{prefix}.attention.self.query"))
+        k = split(self._linear(x, f"{prefix}.attention.self.key"))
+        v = split(self._linear(x, f"{prefix}.attention.self.value"))
+        scores = q @ k.transpose(-1, -2) / head**0.5 + blocked
+        context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(batch, length, width)
+        attended = self._linear(context, f"{prefix}.attention.output.dense") + x
+        x = self._layer_norm(attended, f"{prefix}.attention.output.LayerNorm")
+        inner = self._torch.nn.functional.gelu(self._linear(x, f"{prefix}.intermediate.dense"))
+        return self._layer_norm(
+            self._linear(inner, f"{prefix}.output.dense") + x, f"{prefix}.output.LayerNorm"
+        )
+
+    def _linear(self, x: Any, prefix: str) -> Any:
+        w = self._w
+        return self._torch.nn.functional.linear(x, w[f"{prefix}.weight"], w[f"{prefix}.bias"])
+
+    def _layer_norm(self, x: Any, prefix: str) -> Any:
+        w = self._w
+        return self._torch.nn.functional.layer_norm(
+            x, (x.shape[-1],), w[f"{prefix}.weight"], w[f"{prefix}.bias"], eps=1e-12
+        )
 
 
 def section_units(section: Section) -> list[str]:

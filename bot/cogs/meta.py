@@ -1,4 +1,4 @@
-"""/sources and /help."""
+"""/sources, /help and /reload: what the bot knows, how to use it, and re-reading it."""
 
 from __future__ import annotations
 
