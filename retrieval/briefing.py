@@ -7,24 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.cases import Case
-from retrieval.index import Hit
+from retrieval.excerpts import select_sentences
 from retrieval.library import Library, SearchResult
 from retrieval.query import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 from retrieval.text import tokenize, word_terms, words
 
-MIN_EXCERPTS = 3
 MAX_EXCERPTS = 5
 MAX_EXCERPT_CHARS = 300
 # A cut shorter than this loses the point of the sentence; cut at a word instead.
 MIN_CLAUSE_CHARS = 120
-MIN_SENTENCE_CHARS = 40
-MAX_PER_SECTION = 2
 # Sections considered for excerpts; enough for the first page and a few "More" pages.
 CANDIDATE_SECTIONS = 10
-# Two sentences sharing this fraction of their terms say the same thing.
-DUPLICATE_OVERLAP = 0.5
-# How much the section's rank counts against the sentence's own match to the query.
-SECTION_WEIGHT = 0.35
 ELLIPSIS = "…"
 _CLAUSE_BREAKS = (", ", "; ", " — ", " – ", ": ", " (")
 
@@ -96,18 +89,6 @@ class Briefing:
             f"{', '.join(f'[{n}]' for n in numbers)} {title}: “{notes[title]}”"
             for title, numbers in seen.items()
         )
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    score: float
-    match: float
-    section_rank: int
-    start: int
-    end: int
-    paragraph: str
-    section_id: str
-    terms: frozenset[str]
 
 
 def build_briefing(
@@ -198,79 +179,6 @@ def _query_notes(result: SearchResult) -> list[str]:
     elif not result.hits:
         notes.append("The corpus has nothing on this topic.")
     return notes
-
-
-def select_sentences(library: Library, result: SearchResult, *, limit: int) -> list[_Candidate]:
-    """The best sentences of the top sections, best first, without near-duplicates and
-    at most two per section; padded with the best remaining sentences of the top
-    sections so a briefing has at least three excerpts when the sections allow."""
-    weights = result.query.weights()
-    idf = {term: max(library.index.idf(term), 0.0) for term in weights}
-    query_mass = sum(idf[t] * w for t, w in weights.items()) or 1.0
-    top_score = result.hits[0].score
-    candidates: list[_Candidate] = []
-    for rank, hit in enumerate(result.hits):
-        candidates.extend(
-            _section_candidates(library, hit, rank, top_score, weights, idf, query_mass)
-        )
-    candidates.sort(key=lambda c: (-c.score, c.section_rank, c.start))
-    chosen: list[_Candidate] = []
-    per_section: dict[str, int] = {}
-    for require_match in (True, False):
-        for candidate in candidates:
-            if len(chosen) >= limit or (not require_match and len(chosen) >= MIN_EXCERPTS):
-                break
-            if require_match and candidate.match <= 0:
-                continue
-            if candidate in chosen or per_section.get(candidate.section_id, 0) >= MAX_PER_SECTION:
-                continue
-            if any(_overlap(candidate.terms, other.terms) >= DUPLICATE_OVERLAP for other in chosen):
-                continue
-            chosen.append(candidate)
-            per_section[candidate.section_id] = per_section.get(candidate.section_id, 0) + 1
-    return chosen
-
-
-def _section_candidates(
-    library: Library,
-    hit: Hit,
-    rank: int,
-    top_score: float,
-    weights: dict[str, float],
-    idf: dict[str, float],
-    query_mass: float,
-) -> list[_Candidate]:
-    section = library.sections[hit.section_id]
-    section_part = SECTION_WEIGHT * hit.score / top_score
-    out: list[_Candidate] = []
-    for sentence in library.sentences[section.id]:
-        paragraph = section.paragraphs[sentence.paragraph]
-        text = paragraph[sentence.start : sentence.end]
-        if len(text) < MIN_SENTENCE_CHARS or text.endswith(":"):
-            continue
-        terms = sentence.terms
-        match = sum(idf[t] * w for t, w in weights.items() if t in terms)
-        score = (1 - SECTION_WEIGHT) * match / query_mass + section_part
-        out.append(
-            _Candidate(
-                score,
-                match,
-                rank,
-                sentence.start,
-                sentence.end,
-                paragraph,
-                section.id,
-                frozenset(sentence.unigrams),
-            )
-        )
-    return out
-
-
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    # Containment, not Jaccard: a short sentence restating part of a long one is a duplicate.
-    return len(a & b) / min(len(a), len(b))
 
 
 def cut_excerpt(sentence: str, limit: int = MAX_EXCERPT_CHARS) -> str:

@@ -23,10 +23,6 @@ from retrieval.semantic import Encoder, reciprocal_rank_fusion, section_embeddin
 from retrieval.text import tokenize_with_surfaces
 
 DEFAULT_TOP_K = 5
-# A query with a single matching word out of several is most likely off-topic
-# (`pizza dough hydration` shares nothing, `medieval castle architecture` one word).
-MIN_MATCHED_WORDS = 2
-MIN_MATCHED_FRACTION = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,19 +142,24 @@ class Library:
 
     def search_query(self, query: Query, top_k: int = DEFAULT_TOP_K) -> SearchResult:
         """Rank sections for an analysed query, or abstain when it is off-topic."""
-        matched_words = query.word_count - len(query.unknown)
-        if query.is_empty or matched_words == 0:
-            return SearchResult(query, ())
-        if (
-            matched_words < MIN_MATCHED_WORDS
-            and matched_words / query.word_count < MIN_MATCHED_FRACTION
-        ):
+        if query.is_empty or not self.covers(query):
             return SearchResult(query, ())
         if self.encoder is None or self.embeddings is None:
             hits = self.index.top(query.weights(), top_k)
         else:
             hits = self._hybrid(query, top_k)
         return SearchResult(query, tuple(hits))
+
+    def covers(self, query: Query) -> bool:
+        """Whether the corpus has enough of what the query is about to answer it: most
+        of its informative content, or at least about two informative words of it (a
+        word common in general English, like `training`, counts less than `cyber`)."""
+        if query.matched_information == 0:
+            return False
+        return (
+            query.coverage >= self.config.min_coverage
+            or query.matched_information >= self.config.min_matched_information
+        )
 
     @property
     def mode(self) -> str:

@@ -19,7 +19,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from retrieval.config import DEFAULT_CONFIG, SearchConfig
+from retrieval.informativeness import informativeness
 from retrieval.sections import heading_marker
+from retrieval.shapes import Shape, question_shape
 from retrieval.text import (
     PAREN_ACRONYM,
     STOP_WORDS,
@@ -146,6 +148,12 @@ class Query:
     truncated: bool = False
     word_count: int = 0
     related: tuple[str, ...] = ()
+    shape: Shape = Shape.TOPIC
+    # The share of the query's informative content (retrieval.informativeness) that
+    # the corpus has words for: 1.0 when every word is known.
+    coverage: float = 1.0
+    # The informative content matched, in fully informative words (1.0 each).
+    matched_information: float = 0.0
 
     @property
     def highlight_terms(self) -> frozenset[str]:
@@ -160,14 +168,18 @@ class Query:
     @property
     def searched_for(self) -> str:
         """The query text with typo corrections applied, for "Showing results for …"."""
-        text = normalize(self.original[:MAX_QUERY_CHARS])
-        for typed, corrected in self.corrections:
-            text = re.sub(rf"(?i)\b{re.escape(typed)}\b", corrected, text)
-        return " ".join(text.split())
+        return _corrected(self.original[:MAX_QUERY_CHARS], self.corrections)
 
     def weights(self) -> dict[str, float]:
         """The weighted terms as a mapping for the index."""
         return dict(self.weighted)
+
+
+def _corrected(text: str, corrections: Iterable[tuple[str, str]]) -> str:
+    text = normalize(text)
+    for typed, corrected in corrections:
+        text = re.sub(rf"(?i)\b{re.escape(typed)}\b", corrected, text)
+    return " ".join(text.split())
 
 
 _ENGLISH_LOCK = threading.Lock()
@@ -215,6 +227,21 @@ class _ReadWords:
     corrections: list[tuple[str, str]] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     truncated: bool = False
+
+    def information(self, *, known: bool | None = None) -> float:
+        """The informative content of the words read (of those the corpus knows, or
+        does not know); one-letter words say nothing."""
+        unknown = set(self.unknown)
+        return sum(
+            informativeness(surface)
+            for surface in self.surfaces
+            if len(surface) > 1 and (known is None or (surface not in unknown) == known)
+        )
+
+    def coverage(self) -> float:
+        """The informative share of the words read that the corpus knows."""
+        total = self.information()
+        return self.information(known=True) / total if total else 0.0
 
 
 class QueryAnalyser:
@@ -269,7 +296,10 @@ class QueryAnalyser:
         cut = text[:MAX_QUERY_CHARS]
         read = self._read_words(cut)
         sequence = [terms[0] if len(terms) == 1 else terms[-1] for terms in read.per_word]
-        weighted: Counter[str] = Counter(term for terms in read.per_word for term in terms)
+        weighted: Counter[str] = Counter()
+        for surface, terms in zip(read.surfaces, read.per_word, strict=True):
+            for term in terms:
+                weighted[term] += informativeness(surface)
         self._add_phrases(sequence, read.surfaces, weighted)
         expansions = self._expand(read.surfaces, sequence, weighted)
         self._add_facets(cut, weighted)
@@ -285,6 +315,9 @@ class QueryAnalyser:
             truncated=len(text) > MAX_QUERY_CHARS or read.truncated,
             word_count=len(read.per_word),
             related=related,
+            shape=question_shape(_corrected(cut, read.corrections)),
+            coverage=read.coverage(),
+            matched_information=read.information(known=True),
         )
 
     def _read_words(self, text: str) -> _ReadWords:
@@ -295,23 +328,28 @@ class QueryAnalyser:
             terms = word_terms(word)
             if not terms:
                 continue
-            surface = word.surface
-            if not any(term in self._known for term in terms):
-                fixed = self.correct(surface) if surface.isalpha() else None
-                if fixed:
-                    read.corrections.append((surface, fixed))
-                    terms, surface = (
-                        word_terms(Word(fixed, word.start, word.end, word.acronym)),
-                        fixed,
-                    )
-                else:
-                    read.unknown.append(surface)
-            read.surfaces.append(surface)
+            fixed = self._fix_typos(word.surface)
+            if fixed != word.surface:
+                read.corrections.append((word.surface, fixed))
+                terms = word_terms(Word(fixed, word.start, word.end, word.acronym))
+            elif not any(term in self._known for term in terms):
+                read.unknown.append(word.surface)
+            read.surfaces.append(fixed)
             read.per_word.append(terms)
             if len(read.per_word) >= MAX_QUERY_TERMS:
                 read.truncated = True
                 break
         return read
+
+    def _fix_typos(self, surface: str) -> str:
+        """The word with each unknown part corrected (`militray-to-military` has one)."""
+        parts = surface.split("-")
+        fixed = []
+        for part in parts:
+            known = part in STOP_WORDS or any(t in self._known for t in word_terms(_plain(part)))
+            corrected = None if known or not part.isalpha() else self.correct(part)
+            fixed.append(corrected or part)
+        return "-".join(fixed)
 
     def _add_phrases(
         self, sequence: list[str], surfaces: list[str], weighted: Counter[str]
@@ -372,6 +410,10 @@ class QueryAnalyser:
                     weighted[term] += 1.0
                     expansions.append((self._acronyms[acronym], acronym.upper()))
         return expansions
+
+
+def _plain(surface: str) -> Word:
+    return Word(surface, 0, len(surface), acronym=False)
 
 
 def _plain_terms(text: str) -> list[str]:

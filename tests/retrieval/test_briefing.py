@@ -8,13 +8,12 @@ from retrieval.briefing import (
     ELLIPSIS,
     MAX_EXCERPT_CHARS,
     MAX_EXCERPTS,
-    MIN_EXCERPTS,
     Briefing,
-    _overlap,
     build_briefing,
     cut_excerpt,
     highlight_spans,
 )
+from retrieval.excerpts import MIN_EXCERPTS, _overlap
 from retrieval.library import Library
 from retrieval.text import tokenize
 

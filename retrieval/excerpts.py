@@ -1,0 +1,184 @@
+"""Which sentences answer a query, best first.
+
+A sentence is scored by the query words it contains (idf-weighted, as BM25 weighs
+them), by the words its paragraph has just said (a sentence that follows "Cultural
+awareness is vital." answers a question about cultural awareness without repeating it),
+by whether its subject is what was asked about, by whether it gives the kind of answer
+the question asks for (:mod:`retrieval.shapes`), and by its section's rank. A sentence
+that opens by pointing back ("These tools …", "Such discussions …") is quoted with the
+sentence it points to, so it never stands without its referent. Near-duplicates are
+dropped and at most two sentences come from one section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retrieval.config import SearchConfig
+from retrieval.index import Hit
+from retrieval.library import Library, SearchResult
+from retrieval.sections import SentenceTerms
+from retrieval.shapes import CONNECTIVES, Shape, answers_shape, defines, is_gerund
+from retrieval.text import word_terms
+from retrieval.text import words as text_words
+
+MIN_EXCERPTS = 3
+MIN_SENTENCE_CHARS = 40
+MAX_PER_SECTION = 2
+# Two sentences sharing this fraction of their terms say the same thing.
+DUPLICATE_OVERLAP = 0.5
+# The words a sentence's subject is looked for in.
+SUBJECT_WORDS = 6
+# A sentence opening with one of these refers to the one before it.
+_POINTS_BACK = re.compile(
+    r"^(?:these|this|those|such|they|it|its|their|both|the latter|the former)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A sentence (or a sentence with the one it points back to) and its score."""
+
+    score: float
+    match: float
+    section_rank: int
+    start: int
+    end: int
+    paragraph: str
+    section_id: str
+    terms: frozenset[str]
+
+    @property
+    def text(self) -> str:
+        """The quoted span, verbatim."""
+        return self.paragraph[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class _Scorer:
+    """What scoring a sentence needs from the query and the index."""
+
+    weights: dict[str, float]
+    idf: dict[str, float]
+    mass: float
+    shape: Shape
+    config: SearchConfig
+
+    @classmethod
+    def of(cls, library: Library, result: SearchResult) -> _Scorer:
+        weights = result.query.weights()
+        idf = {term: max(library.index.idf(term), 0.0) for term in weights}
+        mass = sum(idf[t] * w for t, w in weights.items()) or 1.0
+        return cls(weights, idf, mass, result.query.shape, library.config)
+
+    def match(self, terms: frozenset[str]) -> float:
+        """The idf-weighted query mass these terms carry."""
+        return sum(self.idf[t] * w for t, w in self.weights.items() if t in terms)
+
+    def score(self, text: str, own: float, context: float, section_part: float) -> float:
+        """The sentence's score: its match, its paragraph's, its subject and its shape."""
+        config = self.config
+        relevance = (own + config.context_weight * context) / self.mass
+        score = (1 - config.section_weight) * relevance + section_part
+        subject = self.subject_end(text)
+        if subject is not None:
+            score += config.subject_bonus
+        if self.shape is Shape.DEFINITION:
+            if subject is not None and defines(text, subject):
+                score += config.shape_bonus
+        elif self.shape is not Shape.TOPIC and answers_shape(text, self.shape):
+            score += config.shape_bonus
+        return score
+
+    def subject_end(self, text: str) -> int | None:
+        """Where the query's words end in the sentence's subject position (its first few
+        words, after a connective), or None when the subject is something else. A
+        sentence opening with a gerund (`Addressing X …`) is about the activity."""
+        opening = text_words(text)[:SUBJECT_WORDS]
+        start = 1 if opening and opening[0].surface in CONNECTIVES else 0
+        if len(opening) > start and is_gerund(opening[start].surface):
+            return None
+        end = None
+        for word in opening[start:]:
+            if self.match(frozenset(word_terms(word))) > 0:
+                end = word.end
+        return end
+
+
+def select_sentences(library: Library, result: SearchResult, *, limit: int) -> list[Candidate]:
+    """The best sentences of the top sections, best first, without near-duplicates and
+    at most two per section; padded with the best remaining sentences of the top
+    sections so a briefing has at least three excerpts when the sections allow."""
+    scorer = _Scorer.of(library, result)
+    top_score = result.hits[0].score
+    candidates: list[Candidate] = []
+    for rank, hit in enumerate(result.hits):
+        candidates.extend(_section_candidates(library, scorer, hit, rank, top_score))
+    candidates.sort(key=lambda c: (-c.score, c.section_rank, c.start))
+    chosen: list[Candidate] = []
+    per_section: dict[str, int] = {}
+    for require_match in (True, False):
+        for candidate in candidates:
+            if len(chosen) >= limit or (not require_match and len(chosen) >= MIN_EXCERPTS):
+                break
+            if require_match and candidate.match <= 0:
+                continue
+            if candidate in chosen or per_section.get(candidate.section_id, 0) >= MAX_PER_SECTION:
+                continue
+            if any(_clashes(candidate, other) for other in chosen):
+                continue
+            chosen.append(candidate)
+            per_section[candidate.section_id] = per_section.get(candidate.section_id, 0) + 1
+    return chosen
+
+
+def _section_candidates(
+    library: Library, scorer: _Scorer, hit: Hit, rank: int, top_score: float
+) -> list[Candidate]:
+    section = library.sections[hit.section_id]
+    section_part = scorer.config.section_weight * hit.score / top_score
+    sentences = library.sentences[section.id]
+    out: list[Candidate] = []
+    for index, sentence in enumerate(sentences):
+        paragraph = section.paragraphs[sentence.paragraph]
+        text = paragraph[sentence.start : sentence.end]
+        if len(text) < MIN_SENTENCE_CHARS or text.endswith(":"):
+            continue
+        before = _before(sentences, index)
+        own_terms, context_terms, start = sentence.terms, frozenset[str](), sentence.start
+        if before is not None and _POINTS_BACK.match(text):
+            own_terms, start = own_terms | before.terms, before.start
+        elif before is not None:
+            context_terms = before.terms - own_terms
+        own, context = scorer.match(own_terms), scorer.match(context_terms)
+        score = scorer.score(paragraph[start : sentence.end], own, context, section_part)
+        unigrams = frozenset(sentence.unigrams)
+        if start != sentence.start and before is not None:
+            unigrams |= frozenset(before.unigrams)
+        out.append(
+            Candidate(score, own, rank, start, sentence.end, paragraph, section.id, unigrams)
+        )
+    return out
+
+
+def _before(sentences: tuple[SentenceTerms, ...], index: int) -> SentenceTerms | None:
+    """The sentence before this one in the same paragraph, if any."""
+    if index == 0 or sentences[index - 1].paragraph != sentences[index].paragraph:
+        return None
+    return sentences[index - 1]
+
+
+def _clashes(candidate: Candidate, other: Candidate) -> bool:
+    """Two candidates that overlap in the text, or say the same thing."""
+    same_paragraph = candidate.paragraph is other.paragraph
+    if same_paragraph and candidate.start < other.end and other.start < candidate.end:
+        return True
+    return _overlap(candidate.terms, other.terms) >= DUPLICATE_OVERLAP
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    # Containment, not Jaccard: a short sentence restating part of a long one is a duplicate.
+    return len(a & b) / min(len(a), len(b))
