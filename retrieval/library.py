@@ -20,7 +20,7 @@ from retrieval.model import Article, CorpusError, Section
 from retrieval.query import GENERAL_ACRONYMS, Query, QueryAnalyser, mine_acronyms, vocabulary_of
 from retrieval.sections import section_sentences, section_tokens
 from retrieval.semantic import Encoder, reciprocal_rank_fusion, section_embeddings
-from retrieval.text import tokenize_with_surfaces
+from retrieval.text import normalize, tokenize_with_surfaces
 
 DEFAULT_TOP_K = 5
 
@@ -71,6 +71,10 @@ class Library:
         )
         self.cases = CaseCatalogue(extract_cases(ordered, acronyms, curation))
         self.analyser = QueryAnalyser(self._vocabulary(ordered), self.index, acronyms, config)
+        self._by_heading: dict[str, list[str]] = {}
+        for section in ordered:
+            if not section.lead:
+                self._by_heading.setdefault(heading_key(section.heading), []).append(section.id)
 
     def _build_index(self, ordered: list[Section]) -> BM25Index:
         config = self.config
@@ -148,7 +152,19 @@ class Library:
             hits = self.index.top(query.weights(), top_k)
         else:
             hits = self._hybrid(query, top_k)
-        return SearchResult(query, tuple(hits))
+        return SearchResult(query, self._headed_first(query, hits, top_k))
+
+    def _headed_first(self, query: Query, hits: list[Hit], top_k: int) -> tuple[Hit, ...]:
+        """A query that is a section's heading (case, punctuation and articles aside)
+        asks for that section: it comes first, whatever else scores high."""
+        named = self._by_heading.get(heading_key(query.original), [])
+        if not named:
+            return tuple(hits)
+        best = hits[0].score if hits else 1.0
+        scores = {hit.section_id: hit.score for hit in hits}
+        first = [Hit(sid, max(scores.get(sid, 0.0), best)) for sid in named]
+        rest = [hit for hit in hits if hit.section_id not in set(named)]
+        return tuple([*first, *rest][:top_k])
 
     def covers(self, query: Query) -> bool:
         """Whether the corpus has enough of what the query is about to answer it: most
@@ -194,6 +210,15 @@ class Library:
     def search(self, text: str, top_k: int = DEFAULT_TOP_K) -> SearchResult:
         """Analyse query text and rank sections for it."""
         return self.search_query(self.analyser.analyse(text), top_k)
+
+
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def heading_key(text: str) -> str:
+    """A heading (or a query) with case, punctuation and articles set aside."""
+    words_ = re.findall(r"\w+", normalize(text).lower())
+    return " ".join(word for word in words_ if word not in _ARTICLES)
 
 
 def section_key(section_id: str) -> str:

@@ -140,10 +140,38 @@ def americanize(word: str) -> str:
     return word
 
 
+# Words Snowball (or the derivational roots of `term_root`) would join with words of
+# another meaning, given a stem of their own: `international` is not `internal`,
+# `officers` are not `officials`, `efficacy` is not `efficiency`. Found by auditing the
+# corpus vocabulary (tests/retrieval/test_text.py lists every joined class) and from
+# Snowball's known over-stemming (policy/police, experience/experiment).
+_DISTINCT_STEMS: tuple[tuple[str, str], ...] = (
+    ("internation", "internation"),
+    ("officer", "officer"),
+    ("efficac", "efficac"),
+    ("governanc", "governanc"),
+    ("police", "police"),
+    ("policing", "police"),
+    ("experiment", "experiment"),
+    ("executive", "executive"),
+    ("relativ", "relativ"),
+    ("authorit", "authorit"),
+    ("communis", "communis"),
+    ("generat", "generate"),
+    ("conventional", "conventional"),
+    ("universit", "universit"),
+)
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball-stem one lower-case, Americanised word."""
-    return _stemmer.stemWord(americanize(word))
+    """Snowball-stem one lower-case, Americanised word (kept apart where Snowball would
+    join it with words of another meaning)."""
+    word = americanize(word)
+    for prefix, own_stem in _DISTINCT_STEMS:
+        if word.startswith(prefix):
+            return own_stem
+    return _stemmer.stemWord(word)
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,3 +82,16 @@ def test_fast_path_ranks_like_plain_rank_bm25_on_the_dev_queries(library: Librar
         assert ours == theirs, judged.query
         checked += 1
     assert checked >= 28
+
+
+def test_a_heading_typed_as_the_query_ranks_its_section_first(library: Library) -> None:
+    from retrieval.library import heading_key
+
+    headings = [s for s in library.sections.values() if not s.lead]
+    assert len(headings) == 78
+    for section in headings:
+        for typed in (section.heading, section.heading.upper().replace(",", "")):
+            first = library.search(typed).hits[0]
+            assert heading_key(library.sections[first.section_id].heading) == heading_key(
+                section.heading
+            ), typed

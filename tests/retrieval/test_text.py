@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from retrieval.library import Library
 from retrieval.text import slugify, split_sentences, stem, term_root, tokenize
 
 
@@ -90,3 +91,72 @@ def test_slugify() -> None:
     assert slugify("The Role of Military Attachés") == "the-role-of-military-attaches"
     assert slugify("NATO’s Crisis Management") == "nato-s-crisis-management"
     assert slugify("???") == "untitled"
+
+
+# Every class of corpus words the tokenizer joins (one stem, or one derivational root)
+# whose members are not plain inflections of one another, reviewed: each joins words of
+# one meaning. A new corpus or tokenizer change that joins others fails here until
+# reviewed (and, for words of different meanings, kept apart in text._DISTINCT_STEMS).
+REVIEWED_SAME_MEANING = {
+    ("deter", "deterrence"),
+    ("difficult", "difficulties"),
+    ("diplomacy", "diplomatic", "diplomats"),
+    ("emphasis", "emphasize", "emphasizes", "emphasizing"),
+    ("identification", "identify", "identifying"),
+    ("priorities", "prioritize"),
+    ("strategic", "strategies", "strategy"),
+    ("synergistically", "synergy"),
+    ("terrorism", "terrorist"),
+}
+KEPT_APART = [
+    ("international", "internal"),
+    ("officers", "officials"),
+    ("efficacy", "efficiency"),
+    ("governance", "government"),
+    ("police", "policy"),
+    ("experiment", "experience"),
+    ("generation", "general"),
+    ("conventional", "convention"),
+    ("university", "universe"),
+    ("executive", "execute"),
+]
+
+
+def _common_prefix(words_: set[str]) -> str:
+    first, last = min(words_), max(words_)
+    length = next(
+        (i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first)
+    )
+    return first[:length]
+
+
+def _joined_classes(library: Library) -> set[tuple[str, ...]]:
+    from collections import defaultdict
+
+    vocabulary = {
+        surface
+        for sentences in library.sentences.values()
+        for sentence in sentences
+        for surface in sentence.surfaces
+        if surface.isalpha()
+    }
+    families: dict[str, set[str]] = defaultdict(set)
+    for word in vocabulary:
+        families[term_root(stem(word))].add(word)
+    joined = set()
+    for words_ in families.values():
+        shortest = min(len(w) for w in words_)
+        stems = {stem(w) for w in words_}
+        if len(stems) > 1 or len(_common_prefix(words_)) < shortest - 3:
+            joined.add(tuple(sorted(words_)))
+    return joined
+
+
+def test_every_joined_class_of_the_corpus_was_reviewed(library: Library) -> None:
+    assert _joined_classes(library) == REVIEWED_SAME_MEANING
+
+
+@pytest.mark.parametrize(("one", "other"), KEPT_APART)
+def test_words_of_different_meaning_stay_apart(one: str, other: str) -> None:
+    assert stem(one) != stem(other)
+    assert term_root(stem(one)) != term_root(stem(other))
