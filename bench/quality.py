@@ -78,13 +78,18 @@ def main() -> None:
             f" @any {an['answer@any']:.3f} (refused {an['refused']})  "
             + "  ".join(f"{c} {v['acceptable']:.2f}/{v['count']}" for c, v in ot.items())
         )
-    print("by kind (all):", {k: (v["answer@1"], v["answer@any"]) for k, v in answer_summary(read).items()})
+    print(
+        "by kind (all):",
+        {k: (v["answer@1"], v["answer@any"]) for k, v in answer_summary(read).items()},
+    )
     print("dev.json answerable refused:", refused_dev)
     print("off-topic not acceptable:", [r.item.query for r in off if not r.acceptable])
     print("answers refused:", [r.item.id for r in read if r.refused])
     if args.show:
         for result in read:
-            print(f"\n{result.item.id} [{result.item.kind}] rank={result.rank}: {result.item.question}")
+            print(
+                f"\n{result.item.id} [{result.item.kind}] rank={result.rank}: {result.item.question}"
+            )
             print(f"   gold: {result.item.gold[0][:100]}")
             for text in result.excerpts[:3]:
                 print(f"   - {text[:110]}")

@@ -44,10 +44,17 @@ class SearchConfig:
     # of its informative content, or this much of it in fully informative words.
     min_coverage: float = 0.6
     min_matched_information: float = 1.8
+    # With embeddings: the cosine similarity of the closest corpus sentence below which
+    # a lexically covered query is still not answered, and above which one the words
+    # miss is answered after all.
+    semantic_floor: float = 0.45
+    semantic_rescue: float = 0.6
+    # With embeddings, how much a sentence's similarity to the query adds to its score.
+    sentence_semantic_weight: float = 0.5
     section_weight: float = 0.35
     context_weight: float = 0.5
-    shape_bonus: float = 0.1
-    subject_bonus: float = 0.1
+    shape_bonus: float = 0.3
+    subject_bonus: float = 0.2
 
 
 DEFAULT_CONFIG = SearchConfig()

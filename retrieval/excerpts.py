@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from retrieval.config import SearchConfig
 from retrieval.index import Hit
 from retrieval.library import Library, SearchResult
@@ -114,7 +116,7 @@ def select_sentences(library: Library, result: SearchResult, *, limit: int) -> l
     top_score = result.hits[0].score
     candidates: list[Candidate] = []
     for rank, hit in enumerate(result.hits):
-        candidates.extend(_section_candidates(library, scorer, hit, rank, top_score))
+        candidates.extend(_section_candidates(library, scorer, hit, rank, top_score, result.vector))
     candidates.sort(key=lambda c: (-c.score, c.section_rank, c.start))
     chosen: list[Candidate] = []
     per_section: dict[str, int] = {}
@@ -134,11 +136,17 @@ def select_sentences(library: Library, result: SearchResult, *, limit: int) -> l
 
 
 def _section_candidates(
-    library: Library, scorer: _Scorer, hit: Hit, rank: int, top_score: float
+    library: Library,
+    scorer: _Scorer,
+    hit: Hit,
+    rank: int,
+    top_score: float,
+    vector: np.ndarray | None,
 ) -> list[Candidate]:
     section = library.sections[hit.section_id]
     section_part = scorer.config.section_weight * hit.score / top_score
     sentences = library.sentences[section.id]
+    closeness = _closeness(library, section.id, vector)
     out: list[Candidate] = []
     for index, sentence in enumerate(sentences):
         paragraph = section.paragraphs[sentence.paragraph]
@@ -153,6 +161,9 @@ def _section_candidates(
             context_terms = before.terms - own_terms
         own, context = scorer.match(own_terms), scorer.match(context_terms)
         score = scorer.score(paragraph[start : sentence.end], own, context, section_part)
+        if closeness is not None:
+            near = closeness[index - 1 : index + 1] if start != sentence.start else closeness[index]
+            score += scorer.config.sentence_semantic_weight * float(np.max(near))
         unigrams = frozenset(sentence.unigrams)
         if start != sentence.start and before is not None:
             unigrams |= frozenset(before.unigrams)
@@ -160,6 +171,13 @@ def _section_candidates(
             Candidate(score, own, rank, start, sentence.end, paragraph, section.id, unigrams)
         )
     return out
+
+
+def _closeness(library: Library, section_id: str, vector: np.ndarray | None) -> np.ndarray | None:
+    """Each sentence's cosine similarity to the query (hybrid mode), else None."""
+    if vector is None or library.sentence_vectors is None:
+        return None
+    return library.sentence_vectors.by_section[section_id] @ vector
 
 
 def _before(sentences: tuple[SentenceTerms, ...], index: int) -> SentenceTerms | None:

@@ -19,7 +19,13 @@ from retrieval.index import BM25Index, Hit, hits_from_scores
 from retrieval.model import Article, CorpusError, Section
 from retrieval.query import GENERAL_ACRONYMS, Query, QueryAnalyser, mine_acronyms, vocabulary_of
 from retrieval.sections import section_sentences, section_tokens
-from retrieval.semantic import Encoder, reciprocal_rank_fusion, section_embeddings
+from retrieval.semantic import (
+    Encoder,
+    SentenceVectors,
+    reciprocal_rank_fusion,
+    section_embeddings,
+    sentence_embeddings,
+)
 from retrieval.text import normalize, tokenize_with_surfaces
 
 DEFAULT_TOP_K = 5
@@ -32,6 +38,7 @@ class SearchResult:
 
     query: Query
     hits: tuple[Hit, ...]
+    vector: np.ndarray | None = None  # the query's embedding, in hybrid mode
 
 
 class Library:
@@ -64,11 +71,15 @@ class Library:
         self.acronyms = MappingProxyType(mine_acronyms(texts))
         acronyms = {**GENERAL_ACRONYMS, **self.acronyms}
         self.encoder = encoder
-        self.embeddings = (
-            section_embeddings(ordered, encoder, corpus_dir=corpus_dir, progress=progress)
-            if encoder
-            else None
-        )
+        self.embeddings = None
+        self.sentence_vectors: SentenceVectors | None = None
+        if encoder is not None:
+            self.embeddings = section_embeddings(
+                ordered, encoder, corpus_dir=corpus_dir, progress=progress
+            )
+            self.sentence_vectors = sentence_embeddings(
+                self._sentence_texts(ordered), encoder, corpus_dir=corpus_dir, progress=progress
+            )
         self.cases = CaseCatalogue(extract_cases(ordered, acronyms, curation))
         self.analyser = QueryAnalyser(self._vocabulary(ordered), self.index, acronyms, config)
         self._by_heading: dict[str, list[str]] = {}
@@ -85,6 +96,12 @@ class Library:
             b=config.b,
             epsilon=config.epsilon,
         )
+
+    def _sentence_texts(self, ordered: list[Section]) -> dict[str, list[str]]:
+        return {
+            s.id: [s.paragraphs[t.paragraph][t.start : t.end] for t in self.sentences[s.id]]
+            for s in ordered
+        }
 
     def _vocabulary(self, ordered: list[Section]) -> Counter[str]:
         surfaces = [
@@ -146,13 +163,16 @@ class Library:
 
     def search_query(self, query: Query, top_k: int = DEFAULT_TOP_K) -> SearchResult:
         """Rank sections for an analysed query, or abstain when it is off-topic."""
-        if query.is_empty or not self.covers(query):
+        if query.is_empty:
             return SearchResult(query, ())
-        if self.encoder is None or self.embeddings is None:
+        vector = None if self.encoder is None else self.encoder.encode([query.searched_for])[0]
+        if not self.covers(query, vector):
+            return SearchResult(query, (), vector)
+        if vector is None:
             hits = self.index.top(query.weights(), top_k)
         else:
-            hits = self._hybrid(query, top_k)
-        return SearchResult(query, self._headed_first(query, hits, top_k))
+            hits = self._hybrid(query, vector, top_k)
+        return SearchResult(query, self._headed_first(query, hits, top_k), vector)
 
     def _headed_first(self, query: Query, hits: list[Hit], top_k: int) -> tuple[Hit, ...]:
         """A query that is a section's heading (case, punctuation and articles aside)
@@ -166,29 +186,35 @@ class Library:
         rest = [hit for hit in hits if hit.section_id not in set(named)]
         return tuple([*first, *rest][:top_k])
 
-    def covers(self, query: Query) -> bool:
-        """Whether the corpus has enough of what the query is about to answer it: most
-        of its informative content, or at least about two informative words of it (a
-        word common in general English, like `training`, counts less than `cyber`)."""
-        if query.matched_information == 0:
-            return False
-        return (
-            query.coverage >= self.config.min_coverage
-            or query.matched_information >= self.config.min_matched_information
+    def covers(self, query: Query, vector: np.ndarray | None = None) -> bool:
+        """Whether the corpus has enough of what the query is about to answer it.
+
+        Lexically: most of its informative content, or about two informative words of it
+        (a word common in general English, like `training`, counts less than `cyber`).
+        With embeddings, meaning decides as well: a query whose closest corpus sentence
+        is far off is not answered (`conflict resolution between roommates` shares
+        words, not a subject), and one the words miss is answered when a sentence is
+        close in meaning (a paraphrase)."""
+        config = self.config
+        lexical = query.matched_information > 0 and (
+            query.coverage >= config.min_coverage
+            or query.matched_information >= config.min_matched_information
         )
+        if vector is None or self.sentence_vectors is None or query.coverage == 1.0:
+            return lexical  # every word known: a short topic is often far from any sentence
+        closeness = self.sentence_vectors.closeness(vector)
+        return closeness >= (config.semantic_floor if lexical else config.semantic_rescue)
 
     @property
     def mode(self) -> str:
         """`hybrid` when an embedding model is attached, else `lexical`."""
         return "hybrid" if self.encoder is not None else "lexical"
 
-    def _hybrid(self, query: Query, top_k: int) -> list[Hit]:
-        """BM25 and embedding scores fused (see SearchConfig.fusion). The abstention above
-        still decides: an embedding always has a nearest neighbour, off-topic or not."""
-        assert self.encoder is not None and self.embeddings is not None
+    def _hybrid(self, query: Query, vector: np.ndarray, top_k: int) -> list[Hit]:
+        """BM25 and embedding scores fused (see SearchConfig.fusion)."""
+        assert self.embeddings is not None
         depth = self.config.fusion_depth
         scores = self.index.scores(query.weights())
-        vector = self.encoder.encode([query.searched_for])[0]
         similarity = self.embeddings.similarity(vector, self.index.size)
         if self.config.fusion == "sum":
             lex = scores / scores.max() if scores.max() > 0 else scores

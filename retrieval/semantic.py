@@ -12,7 +12,7 @@ import hashlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -166,16 +166,6 @@ def section_units(section: Section) -> list[str]:
     return [heading + paragraph for paragraph in section.paragraphs] or [section.heading]
 
 
-def cache_key(sections: Sequence[Section], model_name: str) -> str:
-    """A key for the embeddings of these sections with this model."""
-    digest = hashlib.sha256(model_name.encode())
-    for section in sections:
-        digest.update(b"\0" + section.id.encode())
-        for unit in section_units(section):
-            digest.update(b"\1" + unit.encode())
-    return digest.hexdigest()[:24]
-
-
 def cache_dirs(corpus_dir: Path | None) -> list[Path]:
     """Where embeddings are cached: beside the corpus, else in the user's cache."""
     dirs = []
@@ -206,18 +196,65 @@ def section_embeddings(
     corpus_dir: Path | None = None,
     progress: bool = False,
 ) -> SectionVectors:
-    """The embeddings of the sections: read from the cache when the corpus and model are
-    unchanged, else encoded once and written to the first writable cache folder."""
+    """The embeddings of the sections' paragraphs (see :func:`cached_encode`)."""
     units = [(i, text) for i, s in enumerate(sections) for text in section_units(s)]
     owners = np.asarray([i for i, _ in units], dtype=np.int32)
-    key = cache_key(sections, encoder.name)
+    vectors = cached_encode(
+        [text for _, text in units], encoder, corpus_dir=corpus_dir, progress=progress
+    )
+    return SectionVectors(vectors, owners)
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceVectors:
+    """Unit vectors of every sentence, grouped by section (rows in sentence order)."""
+
+    by_section: dict[str, np.ndarray]
+    all: np.ndarray
+
+    def closeness(self, query: np.ndarray) -> float:
+        """The cosine similarity of the corpus sentence closest to the query."""
+        return float((self.all @ query).max()) if len(self.all) else 0.0
+
+
+def sentence_embeddings(
+    sentences: Mapping[str, Sequence[str]],
+    encoder: Encoder,
+    *,
+    corpus_dir: Path | None = None,
+    progress: bool = False,
+) -> SentenceVectors:
+    """The embeddings of every sentence, per section id (see :func:`cached_encode`)."""
+    texts = [text for section in sentences.values() for text in section]
+    vectors = cached_encode(texts, encoder, corpus_dir=corpus_dir, progress=progress)
+    by_section: dict[str, np.ndarray] = {}
+    row = 0
+    for section_id, section in sentences.items():
+        by_section[section_id] = vectors[row : row + len(section)]
+        row += len(section)
+    return SentenceVectors(by_section, vectors)
+
+
+def cached_encode(
+    texts: Sequence[str],
+    encoder: Encoder,
+    *,
+    corpus_dir: Path | None = None,
+    progress: bool = False,
+) -> np.ndarray:
+    """Embeddings of texts: read from the cache when the texts and model are unchanged,
+    else encoded once and written to the first writable cache folder."""
+    digest = hashlib.sha256(encoder.name.encode())
+    for text in texts:
+        digest.update(b"\0" + text.encode())
+    key = digest.hexdigest()[:24]
     for folder in cache_dirs(corpus_dir):
         path = folder / f"embeddings-{key}.npy"
         if path.is_file():
             vectors = np.load(path)
-            if vectors.shape[0] == len(units):
-                return SectionVectors(vectors, owners)
-    vectors = encoder.encode([text for _, text in units], progress=progress)
+            if vectors.shape[0] == len(texts):
+                return vectors
+    vectors = encoder.encode(list(texts), progress=progress)
     for folder in cache_dirs(corpus_dir):
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -225,7 +262,7 @@ def section_embeddings(
             break
         except OSError as error:  # a read-only corpus folder: try the next place
             log.info("cannot cache embeddings in %s: %s", folder, error)
-    return SectionVectors(vectors, owners)
+    return vectors
 
 
 def reciprocal_rank_fusion(

@@ -14,7 +14,7 @@ import pytest
 from retrieval.corpus import load_corpus
 from retrieval.evaluation import by_kind, evaluate, library_ranker, load_qrels
 from retrieval.library import Library
-from retrieval.semantic import EXTRA_HINT, SemanticUnavailableError, cache_key, section_embeddings
+from retrieval.semantic import EXTRA_HINT, SemanticUnavailableError, section_embeddings
 from tests.conftest import CORPUS_DIR, DEV_QRELS, ROOT, needs_shared
 
 
@@ -92,9 +92,7 @@ def test_section_embeddings_are_cached_on_disk(encoder, tmp_path: Path) -> None:
     counting = CountingEncoder(encoder)
     first = section_embeddings(sections, counting, corpus_dir=corpus)
     assert counting.encoded == 3
-    assert (
-        corpus / ".diplobrief-cache" / f"embeddings-{cache_key(sections, encoder.name)}.npy"
-    ).is_file()
+    assert len(list((corpus / ".diplobrief-cache").glob("embeddings-*.npy"))) == 1
     again = section_embeddings(sections, counting, corpus_dir=corpus)
     assert counting.encoded == 3, "a restart reads the cache instead of re-encoding"
     assert np.array_equal(first.vectors, again.vectors)
