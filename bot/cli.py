@@ -79,8 +79,12 @@ def _add_listing_commands(commands: Any) -> None:
 
 def _add_eval(commands: Any) -> None:
     """eval: search quality against graded judgements."""
-    evaluate = commands.add_parser("eval", help="measure search against a qrels file")
-    evaluate.add_argument("qrels", type=Path)
+    evaluate = commands.add_parser(
+        "eval", help="measure search and answers against evaluation files"
+    )
+    evaluate.add_argument(
+        "files", type=Path, nargs="+", help="graded sections, answer or off-topic sets"
+    )
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--baseline", action="store_true", help="show plain BM25 beside ours")
     evaluate.add_argument(
@@ -211,17 +215,21 @@ def _sources(library: Library, args: argparse.Namespace) -> int:
 
 
 def _eval(library: Library, args: argparse.Namespace) -> int:
-    from bot.report import eval_report
+    from bot.report import evaluate_files
 
-    if not args.qrels.is_file():
-        raise UsageError(f"{args.qrels}: qrels file not found")
+    for path in args.files:
+        if not path.is_file():
+            raise UsageError(f"{path}: evaluation file not found")
     hybrid = None
     if args.mode == "hybrid":
         from retrieval.semantic import MiniLMEncoder
 
         encoder = library.encoder or MiniLMEncoder()
         hybrid = load_library(Path(library.articles[0].path).parent, encoder=encoder)
-    data, text = eval_report(library, args.qrels, baseline=args.baseline, hybrid=hybrid)
+    try:
+        data, text = evaluate_files(library, args.files, baseline=args.baseline, hybrid=hybrid)
+    except (ValueError, KeyError, TypeError) as error:
+        raise UsageError(f"not an evaluation file of a known shape ({error})") from error
     if args.json:
         _print_json(data)
     else:

@@ -195,3 +195,27 @@ def test_offline_brief_reads_settings_only_when_some_are_given(tmp_path: Path) -
     assert "corpus folder not found" in done.stderr
     done = _offline_brief(tmp_path / "..", {"CORPUS_DIR": str(CORPUS_DIR)})
     assert done.stdout.strip().endswith("['pydantic_settings'] 0"), done.stderr
+
+
+@needs_shared
+def test_eval_reports_answers_and_offtopic_together(capsys: pytest.CaptureFixture[str]) -> None:
+    answers = DEV_QRELS.parent / "answers-dev.json"
+    offtopic = DEV_QRELS.parent / "offtopic-dev.json"
+    code, out, _ = run(capsys, "eval", str(DEV_QRELS), str(answers), str(offtopic), "--json")
+    assert code == EXIT_OK
+    data = json.loads(out)
+    assert set(data) == {"dev.json", "answers-dev.json", "offtopic-dev.json"}
+    assert 0 <= data["answers-dev.json"]["ours"]["all"]["answer@1"] <= 1
+    assert data["offtopic-dev.json"]["ours"]["answerable_refused"] == 0
+    code, out, _ = run(capsys, "eval", str(answers))
+    assert code == EXIT_OK and "answer@1" in out and "answer@any" in out
+
+
+def test_eval_of_a_file_of_the_wrong_shape_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"queries": []}')
+    code, _, err = run(capsys, "eval", str(wrong))
+    assert code == EXIT_USAGE
+    assert err.startswith("diplobrief: error: not an evaluation file") and err.count("\n") == 1

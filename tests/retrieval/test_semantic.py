@@ -3,6 +3,7 @@ the extra is not installed and DIPLOBRIEF_REQUIRE_SEMANTIC is unset; CI sets it.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from retrieval.corpus import load_corpus
 from retrieval.evaluation import by_kind, evaluate, library_ranker, load_qrels
 from retrieval.library import Library
 from retrieval.semantic import EXTRA_HINT, SemanticUnavailableError, section_embeddings
-from tests.conftest import CORPUS_DIR, DEV_QRELS, ROOT, needs_shared
+from tests.conftest import CORPUS_DIR, DATA_DIR, DEV_QRELS, ROOT, needs_shared
 
 
 def _extra_installed() -> bool:
@@ -144,3 +145,35 @@ def test_our_forward_pass_equals_sentence_transformers(encoder) -> None:
     theirs = reference.encode(texts, normalize_embeddings=True)
     assert ours.shape == (3, 384)
     assert np.allclose(ours, theirs, atol=1e-5)
+
+
+@needs_shared
+def test_hybrid_answers_and_abstentions_hold_the_committed_figures(hybrid: Library) -> None:
+    from retrieval.briefing import build_briefing
+    from retrieval.reading import (
+        answer_summary,
+        evaluate_answers,
+        evaluate_offtopic,
+        load_answers,
+        load_offtopic,
+        offtopic_summary,
+    )
+
+    figures = json.loads((DATA_DIR / "dev_eval_figures.json").read_text())["hybrid"]
+    answers = answer_summary(
+        evaluate_answers(
+            load_answers(DEV_QRELS.parent / "answers-dev.json"),
+            lambda t: build_briefing(hybrid, t),
+        )
+    )["all"]
+    for key, committed in figures["answers"].items():
+        assert answers[key] >= committed - 0.02, key
+    assert answers["refused"] == 0
+    offtopic = offtopic_summary(
+        evaluate_offtopic(
+            load_offtopic(DEV_QRELS.parent / "offtopic-dev.json"),
+            lambda t: build_briefing(hybrid, t),
+        )
+    )
+    assert offtopic["off"]["abstained"] >= figures["offtopic"]["off"] - 0.02
+    assert offtopic["partial"]["acceptable"] == 1.0
