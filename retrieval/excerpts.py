@@ -81,7 +81,10 @@ class _Scorer:
     def score(self, text: str, own: float, context: float, section_part: float) -> float:
         """The sentence's score: its match, its paragraph's, its subject and its shape."""
         config = self.config
-        relevance = (own + config.context_weight * context) / self.mass
+        # An explanation follows the statement it explains: for why and how, what the
+        # sentence before said counts as fully as the sentence's own words.
+        explains = self.shape in (Shape.WHY, Shape.HOW)
+        relevance = (own + (1.0 if explains else config.context_weight) * context) / self.mass
         score = (1 - config.section_weight) * relevance + section_part
         subject = self.subject_end(text)
         if subject is not None:

@@ -62,7 +62,7 @@ _QUESTION_SHAPES: tuple[tuple[Shape, re.Pattern[str]], ...] = (
 _SENTENCE_CUES: dict[Shape, re.Pattern[str]] = {
     Shape.WHY: re.compile(
         r"\b(?:ensur(?:e|es|ing)|allow(?:s|ing)?|enabl(?:e|es|ing)|because|so\s+that|"
-        r"in\s+order\s+to|essential|crucial|vital|critical|important|increas(?:e|es|ing)|"
+        r"in\s+order\s+to|increas(?:e|es|ing)|"
         r"reduc(?:e|es|ing)|prevent(?:s|ing)?|strengthen(?:s|ing)?|improv(?:e|es|ing)|"
         r"benefits?|deepens?|reinforc(?:e|es|ing)|help(?:s|ing)?)\b"
     ),
