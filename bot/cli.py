@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(argument, nargs="+")
         command.add_argument("--json", action="store_true", help="print JSON")
         command.add_argument("--more", type=int, default=0, metavar="N", help="skip N excerpts")
+        if name == "brief":
+            command.add_argument(
+                "--flat", action="store_true", help="the ranked excerpts, not a policy brief"
+            )
 
     _add_listing_commands(commands)
     _add_eval(commands)
@@ -180,13 +184,19 @@ def _print_json(data: Any) -> None:
 
 
 def _brief(library: Library, args: argparse.Namespace) -> int:
-    from retrieval.briefing import build_briefing
+    from retrieval.briefing import MAX_EXCERPTS, build_briefing
+    from retrieval.structured import structured_briefing, structured_more
 
     question = args.command == "ask"
     text = _query_text(args.question if question else args.topic)
     if args.more < 0:
         raise UsageError("--more must be 0 or more")
-    briefing = build_briefing(library, text, offset=args.more)
+    if question or args.flat:
+        briefing = build_briefing(library, text, offset=args.more)
+    elif args.more:
+        briefing = structured_more(library, text, offset=args.more, count=MAX_EXCERPTS)
+    else:
+        briefing = structured_briefing(library, text)
     if args.json:
         _print_json(render.briefing_json(library, briefing))
     else:

@@ -9,7 +9,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from bot import limits
-from bot.render import briefing_title, mark_excerpt
+from bot.render import MARKDOWN_BOLD, briefing_title, excerpt_line, mark_excerpt
 from bot.text import truncate
 from retrieval.briefing import Briefing
 from retrieval.library import Library
@@ -74,7 +74,13 @@ def briefing_embed(briefing: Briefing, *, question: bool = False) -> discord.Emb
     )
     notes = [f"*{escape_markdown(note)}*" for note in briefing.notes]
     excerpts = [
-        f"{number}. {mark_excerpt(excerpt, escape=escape_markdown)} [{excerpt.citation_no}]"
+        excerpt_line(
+            excerpt,
+            number,
+            mark_excerpt(excerpt, escape=escape_markdown),
+            MARKDOWN_BOLD,
+            escape=escape_markdown,
+        )
         for number, excerpt in enumerate(briefing.excerpts, start=briefing.offset + 1)
     ]
     if not briefing.found and briefing.suggestions:

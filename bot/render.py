@@ -42,6 +42,20 @@ def briefing_title(briefing: Briefing, *, question: bool = False) -> str:
     return text if question else f"Briefing: {text}"
 
 
+def excerpt_line(
+    excerpt: Excerpt,
+    number: int,
+    marked: str,
+    bold: tuple[str, str],
+    escape: Escape = _identity,
+) -> str:
+    """One excerpt as a line: numbered, or led by its facet label in a structured
+    briefing; a case points to its own /cases briefing."""
+    lead = f"{bold[0]}{excerpt.facet}{bold[1]}: " if excerpt.facet else f"{number}. "
+    tail = f" → /cases {escape(excerpt.case)}" if excerpt.case else ""
+    return f"{lead}{marked} [{excerpt.citation_no}]{tail}"
+
+
 def briefing_text(
     briefing: Briefing, *, question: bool = False, bold: tuple[str, str] = MARKDOWN_BOLD
 ) -> str:
@@ -56,7 +70,7 @@ def briefing_text(
         lines.extend(f"  - {topic}" for topic in briefing.suggestions)
         lines.append("")
     for number, excerpt in enumerate(briefing.excerpts, start=briefing.offset + 1):
-        lines.append(f"{number}. {mark_excerpt(excerpt, bold)} [{excerpt.citation_no}]")
+        lines.append(excerpt_line(excerpt, number, mark_excerpt(excerpt, bold), bold))
     if briefing.sources:
         lines.extend(["", "Sources"])
         lines.extend(f"[{s.citation_no}] {s.label}" for s in briefing.sources)
@@ -82,8 +96,22 @@ def briefing_json(library: Library, briefing: Briefing) -> dict[str, Any]:
     return {
         "query": briefing.query,
         "searched_for": briefing.searched_for,
+        "bottom_line": next(
+            (
+                {"text": e.text, "citation": e.citation_no}
+                for e in briefing.excerpts
+                if e.facet == "Bottom line"
+            ),
+            None,
+        ),
         "excerpts": [
-            {"text": e.text, "citation": e.citation_no, **located(e.section_id)}
+            {
+                "text": e.text,
+                "citation": e.citation_no,
+                "facet": e.facet,
+                **({"case": e.case} if e.case else {}),
+                **located(e.section_id),
+            }
             for e in briefing.excerpts
         ],
         "sources": [

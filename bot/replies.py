@@ -24,6 +24,7 @@ from bot.settings import Settings
 from bot.views import BriefingView, QueryStore, ReplyKind, briefing_view
 from retrieval.briefing import Briefing, build_briefing
 from retrieval.library import Library
+from retrieval.structured import structured_briefing, structured_more
 
 log = logging.getLogger("diplobrief")
 
@@ -37,6 +38,16 @@ MAX_LIVE_VIEWS = 1000
 
 
 BriefingMaker = Callable[[Library], Briefing]
+
+
+def briefing_maker(kind: ReplyKind, text: str, *, offset: int = 0, count: int) -> BriefingMaker:
+    """What builds a reply of this kind: /brief's policy-brief shape (More: the ranked
+    excerpts it did not quote), or the ranked excerpts of /brief style:flat and /ask."""
+    if kind is ReplyKind.BRIEF and offset:
+        return lambda library: structured_more(library, text, offset=offset, count=count)
+    if kind is ReplyKind.BRIEF:
+        return lambda library: structured_briefing(library, text)
+    return lambda library: build_briefing(library, text, offset=offset, count=count)
 
 
 class Replies:
@@ -56,10 +67,9 @@ class Replies:
         self, interaction: discord.Interaction, text: str, *, kind: ReplyKind, private: bool
     ) -> None:
         """Answer /brief or /ask: the briefing, or a private "nothing found"."""
-        top_k = self.settings.top_k
         await self.send_briefing(
             interaction,
-            lambda library: build_briefing(library, text, count=top_k),
+            briefing_maker(kind, text, count=self.settings.top_k),
             kind=kind,
             private=private,
             logged_query=text,
@@ -101,10 +111,9 @@ class Replies:
                 raise UserFacingError(
                     "This briefing is too old to continue: run the command again."
                 )
-            top_k = self.settings.top_k
             await self.send_briefing(
                 interaction,
-                lambda library: build_briefing(library, query, offset=offset, count=top_k),
+                briefing_maker(kind, query, offset=offset, count=self.settings.top_k),
                 kind=kind,
                 private=False,
                 logged_query=query,

@@ -31,13 +31,14 @@ assert VIEW_TIMEOUT_SECONDS < limits.INTERACTION_TOKEN_SECONDS
 class ReplyKind(StrEnum):
     """What a reply answers; a pageable kind is stored in the More button's custom_id."""
 
-    BRIEF = "b"
+    BRIEF = "b"  # /brief: shaped like a policy brief
+    FLAT = "f"  # /brief style:flat: the ranked excerpts
     ASK = "a"
     CASE = "c"
 
 
 # Only search briefings page: a case briefing shows its whole case at once.
-PAGEABLE_KINDS: tuple[ReplyKind, ...] = (ReplyKind.BRIEF, ReplyKind.ASK)
+PAGEABLE_KINDS: tuple[ReplyKind, ...] = (ReplyKind.BRIEF, ReplyKind.FLAT, ReplyKind.ASK)
 MORE_TEMPLATE = (
     rf"db:more:(?P<kind>[{''.join(PAGEABLE_KINDS)}]):(?P<offset>\d{{1,3}}):(?P<ref>[=#].*)"
 )

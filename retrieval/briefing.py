@@ -31,11 +31,23 @@ class Excerpt:
     section_id: str
     citation_no: int
     highlights: tuple[tuple[int, int], ...] = ()
+    facet: str | None = None  # the point it makes in a structured briefing
+    case: str | None = None  # the case it introduces (a `Cases` point), for /cases
 
     @property
     def quoted(self) -> str:
         """The part of the text that is verbatim from the section."""
         return self.text.removesuffix(ELLIPSIS)
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """A sentence chosen for a briefing, before it is cut and cited."""
+
+    section_id: str
+    text: str
+    facet: str | None = None
+    case: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +89,11 @@ class Briefing:
         return bool(self.excerpts)
 
     @property
+    def structured(self) -> bool:
+        """True for a policy-brief shaped briefing (its excerpts carry facet labels)."""
+        return any(excerpt.facet for excerpt in self.excerpts)
+
+    @property
     def caveats(self) -> tuple[str, ...]:
         """One provenance caveat per cited article that carries one."""
         seen: dict[str, list[int]] = {}
@@ -98,61 +115,102 @@ def build_briefing(
     offset: int = 0,
     count: int = MAX_EXCERPTS,
 ) -> Briefing:
-    """Search the library and build the briefing for ``text``. ``offset`` skips the
-    excerpts already shown (the "More" button)."""
+    """Search the library and build the ranked briefing for ``text`` (the best
+    sentences, answer first). ``offset`` skips the excerpts already shown (More)."""
     result = library.search(text, top_k=CANDIDATE_SECTIONS)
     return briefing_from_result(library, result, offset=offset, count=count)
 
 
 def briefing_from_result(
-    library: Library, result: SearchResult, *, offset: int = 0, count: int = MAX_EXCERPTS
+    library: Library,
+    result: SearchResult,
+    *,
+    offset: int = 0,
+    count: int = MAX_EXCERPTS,
+    shown: Sequence[Pick] = (),
 ) -> Briefing:
-    """Pick, cut and cite the excerpts of a search result."""
+    """Pick, cut and cite the excerpts of a search result, leaving out ``shown`` ones
+    (those a structured briefing already quoted)."""
+    if not result.hits:
+        return empty_briefing(library, result, offset=offset)
+    already = {(pick.section_id, pick.text) for pick in shown}
+    chosen = [
+        c
+        for c in select_sentences(library, result, limit=offset + count + 1 + len(already))
+        if (c.section_id, c.text) not in already
+    ]
+    page = [Pick(c.section_id, c.text) for c in chosen[offset : offset + count]]
+    notes = _query_notes(result)
+    if offset and not page:
+        notes.append("No more excerpts for this query.")
+    return finished_briefing(
+        library,
+        result,
+        page,
+        offset=offset + len(shown),
+        has_more=len(chosen) > offset + count,
+        notes=notes,
+    )
+
+
+def empty_briefing(library: Library, result: SearchResult, *, offset: int = 0) -> Briefing:
+    """The briefing of a search that found nothing: why, and topics to try."""
+    return Briefing(
+        excerpts=(),
+        sources=(),
+        notes=tuple(_query_notes(result)),
+        suggestions=library.suggested_topics(),
+        **_common(library, result, offset),
+    )
+
+
+def finished_briefing(
+    library: Library,
+    result: SearchResult,
+    picks: Sequence[Pick],
+    *,
+    offset: int = 0,
+    has_more: bool = False,
+    notes: Sequence[str] | None = None,
+) -> Briefing:
+    """Cite the picks and wrap them with the query's notes and the corpus footer."""
+    excerpts, sources = cite(library, picks, result.query.highlight_terms)
+    return Briefing(
+        excerpts=excerpts,
+        sources=sources,
+        notes=tuple(_query_notes(result) if notes is None else notes),
+        has_more=has_more,
+        **_common(library, result, offset),
+    )
+
+
+def _common(library: Library, result: SearchResult, offset: int) -> dict[str, object]:
     query = result.query
-    notes = list(_query_notes(result))
-    common = {
+    return {
         "query": query.original,
         "corpus_name": library.name,
         "sections_searched": len(library.sections),
         "offset": offset,
         "searched_for": query.searched_for if query.corrections else None,
     }
-    if not result.hits:
-        return Briefing(
-            excerpts=(),
-            sources=(),
-            notes=tuple(notes),
-            suggestions=library.suggested_topics(),
-            **common,
-        )
-    chosen = select_sentences(library, result, limit=offset + count + 1)
-    page = [(c.section_id, c.paragraph[c.start : c.end]) for c in chosen[offset : offset + count]]
-    excerpts, sources = cite(library, page, query.highlight_terms)
-    if offset and not excerpts:
-        notes.append("No more excerpts for this query.")
-    return Briefing(
-        excerpts=excerpts,
-        sources=sources,
-        notes=tuple(notes),
-        has_more=len(chosen) > offset + count,
-        **common,
-    )
 
 
 def cite(
-    library: Library, picked: Sequence[tuple[str, str]], highlight_terms: frozenset[str]
+    library: Library, picked: Sequence[Pick], highlight_terms: frozenset[str]
 ) -> tuple[tuple[Excerpt, ...], tuple[Source, ...]]:
-    """Quote picked sentences (section id, sentence) in order: each cut to length, its
-    query words marked, and its section numbered as a source on first citation."""
+    """Quote picked sentences in order: each cut to length, its query words marked, and
+    its section numbered as a source on first citation."""
     excerpts: list[Excerpt] = []
     sources: dict[str, Source] = {}
-    for section_id, sentence in picked:
-        source = sources.get(section_id)
+    for pick in picked:
+        source = sources.get(pick.section_id)
         if source is None:
-            source = sources[section_id] = _source(library, section_id, len(sources) + 1)
-        text = cut_excerpt(sentence)
+            source = sources[pick.section_id] = _source(library, pick.section_id, len(sources) + 1)
+        text = cut_excerpt(pick.text)
         highlights = highlight_spans(text, highlight_terms)
-        excerpts.append(Excerpt(text, section_id, source.citation_no, highlights))
+        excerpts.append(
+            Excerpt(text, pick.section_id, source.citation_no, highlights, pick.facet, pick.case)
+        )
     return tuple(excerpts), tuple(sources.values())
 
 
@@ -224,7 +282,8 @@ def case_briefing(library: Library, case: Case) -> Briefing:
     order = {source.section_id: n for n, source in enumerate(case.sources)}
     picked.sort(key=lambda item: order[item[0]])
     highlight = frozenset(term for alias in case.aliases for term in tokenize(alias))
-    excerpts, sources = cite(library, picked[:MAX_CASE_EXCERPTS], highlight)
+    picks = [Pick(section_id, sentence) for section_id, sentence in picked[:MAX_CASE_EXCERPTS]]
+    excerpts, sources = cite(library, picks, highlight)
     places = len({source.section_id for source in case.sources})
     notes = (f"Told in {places} section{'s' if places != 1 else ''} of the corpus.",)
     return Briefing(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -68,11 +69,11 @@ class _Scorer:
     config: SearchConfig
 
     @classmethod
-    def of(cls, library: Library, result: SearchResult) -> _Scorer:
+    def of(cls, library: Library, result: SearchResult, shape: Shape | None = None) -> _Scorer:
         weights = result.query.weights()
         idf = {term: max(library.index.idf(term), 0.0) for term in weights}
         mass = sum(idf[t] * w for t, w in weights.items()) or 1.0
-        return cls(weights, idf, mass, result.query.shape, library.config)
+        return cls(weights, idf, mass, shape or result.query.shape, library.config)
 
     def match(self, terms: frozenset[str]) -> float:
         """The idf-weighted query mass these terms carry."""
@@ -100,27 +101,44 @@ class _Scorer:
         """Where the query's words end in the sentence's subject position (its first few
         words, after a connective), or None when the subject is something else. A
         sentence opening with a gerund (`Addressing X …`) is about the activity."""
-        opening = text_words(text)[:SUBJECT_WORDS]
-        start = 1 if opening and opening[0].surface in CONNECTIVES else 0
-        if len(opening) > start and is_gerund(opening[start].surface):
-            return None
         end = None
-        for word in opening[start:]:
-            if self.match(frozenset(word_terms(word))) > 0:
-                end = word.end
+        for terms, word_end in subject_words(text):
+            if self.match(terms) > 0:
+                end = word_end
         return end
+
+
+@lru_cache(maxsize=50_000)
+def subject_words(sentence: str) -> tuple[tuple[frozenset[str], int], ...]:
+    """The terms and end offsets of the words in a sentence's subject position: its first
+    few words after a connective; none when it opens with a gerund (it is then about an
+    activity). Cached: sentences recur across queries."""
+    opening = text_words(sentence[: SUBJECT_WORDS * 24])[:SUBJECT_WORDS]
+    start = 1 if opening and opening[0].surface in CONNECTIVES else 0
+    if len(opening) > start and is_gerund(opening[start].surface):
+        return ()
+    return tuple((frozenset(word_terms(word)), word.end) for word in opening[start:])
+
+
+def scored_candidates(
+    library: Library, result: SearchResult, *, shape: Shape | None = None
+) -> list[Candidate]:
+    """Every sentence of the result's sections scored for the query (as answering
+    ``shape``, default the question's own), best first."""
+    scorer = _Scorer.of(library, result, shape)
+    top_score = result.hits[0].score
+    candidates: list[Candidate] = []
+    for rank, hit in enumerate(result.hits):
+        candidates.extend(_section_candidates(library, scorer, hit, rank, top_score, result.vector))
+    candidates.sort(key=lambda c: (-c.score, c.section_rank, c.start))
+    return candidates
 
 
 def select_sentences(library: Library, result: SearchResult, *, limit: int) -> list[Candidate]:
     """The best sentences of the top sections, best first, without near-duplicates and
     at most two per section; padded with the best remaining sentences of the top
     sections so a briefing has at least three excerpts when the sections allow."""
-    scorer = _Scorer.of(library, result)
-    top_score = result.hits[0].score
-    candidates: list[Candidate] = []
-    for rank, hit in enumerate(result.hits):
-        candidates.extend(_section_candidates(library, scorer, hit, rank, top_score, result.vector))
-    candidates.sort(key=lambda c: (-c.score, c.section_rank, c.start))
+    candidates = scored_candidates(library, result)
     chosen: list[Candidate] = []
     per_section: dict[str, int] = {}
     for require_match in (True, False):
@@ -131,7 +149,7 @@ def select_sentences(library: Library, result: SearchResult, *, limit: int) -> l
                 continue
             if candidate in chosen or per_section.get(candidate.section_id, 0) >= MAX_PER_SECTION:
                 continue
-            if any(_clashes(candidate, other) for other in chosen):
+            if any(clashes(candidate, other) for other in chosen):
                 continue
             chosen.append(candidate)
             per_section[candidate.section_id] = per_section.get(candidate.section_id, 0) + 1
@@ -157,19 +175,26 @@ def _section_candidates(
         if len(text) < MIN_SENTENCE_CHARS or text.endswith(":"):
             continue
         before = _before(sentences, index)
+        if _POINTS_BACK.match(text) and not _has_referent(paragraph, sentences, index - 1):
+            continue  # "Such exercises …" opening a paragraph: its referent is elsewhere
         own_terms, context_terms, start = sentence.terms, frozenset[str](), sentence.start
-        if before is not None and _POINTS_BACK.match(text):
-            own_terms, start = own_terms | before.terms, before.start
+        first = index
+        while _POINTS_BACK.match(paragraph[sentences[first].start : sentences[first].end]):
+            first -= 1  # quote back to the sentence that names what it points to
+        if first < index:
+            start = sentences[first].start
+            for earlier in sentences[first:index]:
+                own_terms |= earlier.terms
         elif before is not None:
             context_terms = before.terms - own_terms
         own, context = scorer.match(own_terms), scorer.match(context_terms)
         score = scorer.score(paragraph[start : sentence.end], own, context, section_part)
         if closeness is not None:
-            near = closeness[index - 1 : index + 1] if start != sentence.start else closeness[index]
+            near = closeness[first : index + 1]
             score += scorer.config.sentence_semantic_weight * float(np.max(near))
-        unigrams = frozenset(sentence.unigrams)
-        if start != sentence.start and before is not None:
-            unigrams |= frozenset(before.unigrams)
+        unigrams = frozenset(
+            u for earlier in sentences[first : index + 1] for u in earlier.unigrams
+        )
         out.append(
             Candidate(score, own, rank, start, sentence.end, paragraph, section.id, unigrams)
         )
@@ -183,6 +208,21 @@ def _closeness(library: Library, section_id: str, vector: np.ndarray | None) -> 
     return library.sentence_vectors.by_section[section_id] @ vector
 
 
+def points_back(sentence: str) -> bool:
+    """Whether a sentence opens by pointing back ("These tools …", "Such alliances …")."""
+    return bool(_POINTS_BACK.match(sentence))
+
+
+def _has_referent(paragraph: str, sentences: tuple[SentenceTerms, ...], index: int) -> bool:
+    """Whether the sentence at ``index`` (the one pointed back to) exists in the same
+    paragraph and does not itself point back past the paragraph's start."""
+    if index < 0 or sentences[index].paragraph != sentences[index + 1].paragraph:
+        return False
+    before = sentences[index]
+    text = paragraph[before.start : before.end]
+    return not _POINTS_BACK.match(text) or _has_referent(paragraph, sentences, index - 1)
+
+
 def _before(sentences: tuple[SentenceTerms, ...], index: int) -> SentenceTerms | None:
     """The sentence before this one in the same paragraph, if any."""
     if index == 0 or sentences[index - 1].paragraph != sentences[index].paragraph:
@@ -190,15 +230,15 @@ def _before(sentences: tuple[SentenceTerms, ...], index: int) -> SentenceTerms |
     return sentences[index - 1]
 
 
-def _clashes(candidate: Candidate, other: Candidate) -> bool:
+def clashes(candidate: Candidate, other: Candidate) -> bool:
     """Two candidates that overlap in the text, or say the same thing."""
     same_paragraph = candidate.paragraph is other.paragraph
     if same_paragraph and candidate.start < other.end and other.start < candidate.end:
         return True
-    return _overlap(candidate.terms, other.terms) >= DUPLICATE_OVERLAP
+    return overlap(candidate.terms, other.terms) >= DUPLICATE_OVERLAP
 
 
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     # Containment, not Jaccard: a short sentence restating part of a long one is a duplicate.

@@ -7,6 +7,7 @@ Computed once per corpus; :mod:`retrieval.index` scores the tokens and never see
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.config import DEFAULT_CONFIG
 from retrieval.model import Section
@@ -35,8 +36,13 @@ class SentenceTerms:
     @property
     def terms(self) -> frozenset[str]:
         """Unigrams and phrase pairs (computed on demand: only excerpt selection needs
-        them, for the few sections a query ranks)."""
-        return frozenset(self.unigrams + tuple(bigrams(list(self.unigrams))))
+        them, for the few sections a query ranks; then kept)."""
+        return _terms(self.unigrams)
+
+
+@lru_cache(maxsize=50_000)
+def _terms(unigrams: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(unigrams + tuple(bigrams(list(unigrams))))
 
 
 def section_sentences(section: Section) -> tuple[SentenceTerms, ...]:

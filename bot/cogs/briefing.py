@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -27,6 +27,7 @@ class BriefingCog(commands.Cog):
     )
     @app_commands.describe(
         topic="What to brief on, e.g. cyber diplomacy",
+        style="brief: bottom line, then what, why, how, challenges, cases, outlook; flat: ranked",
         private="Show the briefing to you only",
     )
     @app_commands.checks.dynamic_cooldown(search_cooldown, key=by_user)
@@ -34,9 +35,11 @@ class BriefingCog(commands.Cog):
         self,
         interaction: discord.Interaction,
         topic: app_commands.Range[str, 1, MAX_QUERY_LENGTH],
+        style: Literal["brief", "flat"] = "brief",
         private: bool = False,
     ) -> None:
-        await self.bot.replies.search(interaction, topic, kind=ReplyKind.BRIEF, private=private)
+        kind = ReplyKind.FLAT if style == "flat" else ReplyKind.BRIEF
+        await self.bot.replies.search(interaction, topic, kind=kind, private=private)
 
     @brief.autocomplete("topic")
     async def topic_autocomplete(

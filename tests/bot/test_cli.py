@@ -31,12 +31,24 @@ def test_brief_prints_a_cited_briefing(capsys: pytest.CaptureFixture[str]) -> No
     assert err == ""
 
 
+def test_brief_flat_is_the_ranked_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "brief", "intelligence sharing", "--flat", "--json")
+    assert code == EXIT_OK
+    data = json.loads(out)
+    assert data["bottom_line"] is None
+    assert 3 <= len(data["excerpts"]) <= 5
+    assert all(excerpt["facet"] is None for excerpt in data["excerpts"])
+
+
 def test_brief_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "brief", "intelligence sharing", "--json")
     assert code == EXIT_OK
     data = json.loads(out)
     assert data["query"] == "intelligence sharing"
     assert 3 <= len(data["excerpts"]) <= 5
+    assert data["bottom_line"]["text"] == data["excerpts"][0]["text"]
+    assert data["excerpts"][0]["facet"] == "Bottom line"
+    assert all(excerpt["facet"] for excerpt in data["excerpts"])
     for excerpt in data["excerpts"]:
         assert set(excerpt) >= {"text", "section_id", "article", "source_file", "heading"}
         assert excerpt["source_file"].endswith(".txt")

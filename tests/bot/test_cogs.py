@@ -42,7 +42,7 @@ async def test_brief_posts_a_cited_briefing(bot: DiploBot, recorder: RecordingAd
     assert not is_ephemeral(data)
     (embed,) = data["embeds"]
     assert embed["title"] == "Briefing: cyber diplomacy"
-    assert embed["description"].startswith("1. ")
+    assert embed["description"].startswith("**Bottom line**: ")
     assert "**cyber" in embed["description"].lower()
     sources = next(f for f in embed["fields"] if f["name"] == "Sources")
     assert sources["value"].startswith("[1] ")
@@ -52,6 +52,20 @@ async def test_brief_posts_a_cited_briefing(bot: DiploBot, recorder: RecordingAd
     assert any(cid.startswith("db:more:b:") for cid in custom_ids)
     assert "db:read" in custom_ids
     assert all(len(cid) <= limits.CUSTOM_ID for cid in custom_ids)
+
+
+def points(description: str) -> int:
+    """How many labelled points (bottom line included) a structured briefing shows."""
+    return sum(1 for line in description.splitlines() if line.startswith("**"))
+
+
+async def test_brief_flat_style_is_the_ranked_list(
+    bot: DiploBot, recorder: RecordingAdapter
+) -> None:
+    await deliver(bot, command_payload("brief", topic="cyber diplomacy", style="flat"))
+    embed = first_embed(only_response(recorder)["data"])
+    assert embed["description"].startswith("1. ")
+    assert "Bottom line" not in embed["description"]
 
 
 async def test_brief_private_is_ephemeral(bot: DiploBot, recorder: RecordingAdapter) -> None:
@@ -127,7 +141,7 @@ async def test_more_edits_the_message_in_place(bot: DiploBot, recorder: Recordin
     assert response["type"] == Callback.UPDATE_MESSAGE
     second = first_embed(response["data"])["description"]
     assert second != first
-    assert second.startswith("6. ")
+    assert second.startswith(f"{points(first) + 1}. "), "numbered after the points shown"
 
 
 async def test_read_section_replies_privately(bot: DiploBot, recorder: RecordingAdapter) -> None:
@@ -225,7 +239,7 @@ async def test_unexpected_error_gets_an_apology_with_an_id(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("bot.replies.build_briefing", broken)
+    monkeypatch.setattr("bot.replies.structured_briefing", broken)
     await deliver(bot, command_payload("brief", topic="peacekeeping"))
     response = only_response(recorder)
     assert is_ephemeral(response["data"])
@@ -302,7 +316,7 @@ async def test_slow_more_defers_then_edits_in_place(
     import time as time_module
 
     import bot.replies as replies_module
-    from retrieval.briefing import build_briefing
+    from retrieval.structured import structured_more
 
     await deliver(bot, command_payload("brief", topic="military diplomacy"))
     message = recorder.messages["@original"]
@@ -315,10 +329,10 @@ async def test_slow_more_defers_then_edits_in_place(
 
     def slow(*args, **kwargs):
         time_module.sleep(0.3)
-        return build_briefing(*args, **kwargs)
+        return structured_more(*args, **kwargs)
 
     monkeypatch.setattr(replies_module, "DEFER_AFTER_SECONDS", 0.05)
-    monkeypatch.setattr(replies_module, "build_briefing", slow)
+    monkeypatch.setattr(replies_module, "structured_more", slow)
     recorder.requests.clear()
     await deliver(bot, component_payload(message, more))
     for _ in range(100):
@@ -329,4 +343,5 @@ async def test_slow_more_defers_then_edits_in_place(
     assert callback["type"] == Callback.DEFERRED_UPDATE_MESSAGE
     edit = next(r for r in recorder.requests if r.method == "PATCH")
     assert edit.path.endswith("/messages/@original")
-    assert first_embed(edit.payload)["description"].startswith("6. ")
+    shown = points(first_embed(message)["description"])
+    assert first_embed(edit.payload)["description"].startswith(f"{shown + 1}. ")

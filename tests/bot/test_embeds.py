@@ -20,6 +20,7 @@ from bot.embeds import (
 from retrieval.briefing import Briefing, Excerpt, Source, build_briefing
 from retrieval.library import Library
 from retrieval.model import Article, Section
+from retrieval.structured import Facet, structured_briefing
 
 
 def assert_within_limits(embeds: list[discord.Embed]) -> None:
@@ -54,6 +55,24 @@ def test_briefing_embed_field_by_field(library: Library) -> None:
         == "the bundled corpus · 83 sections searched · More for the next excerpts"
     )
     assert_within_limits([embed])
+
+
+def test_structured_briefing_embed_shows_the_labels(library: Library) -> None:
+    embed = briefing_embed(structured_briefing(library, "intelligence sharing"))
+    lines = (embed.description or "").split("\n")
+    assert lines[0].startswith("**Bottom line**: ")
+    labels = [line.split("**: ", 1)[0].strip("*") for line in lines]
+    assert set(labels) <= {facet.value for facet in Facet}
+    assert any("→ /cases " in line for line in lines)
+    assert_within_limits([embed])
+
+
+def test_structured_embed_of_every_heading_topic_fits_discord(library: Library) -> None:
+    topics = {s.heading for s in library.sections.values() if not s.lead}
+    for topic in sorted(topics):
+        embed = briefing_embed(structured_briefing(library, topic))
+        assert_within_limits([embed])
+        assert "**Bottom line**: " in (embed.description or ""), topic
 
 
 def test_briefing_embed_for_a_question_and_a_miss(library: Library) -> None:

@@ -13,7 +13,7 @@ from retrieval.briefing import (
     cut_excerpt,
     highlight_spans,
 )
-from retrieval.excerpts import MIN_EXCERPTS, _overlap
+from retrieval.excerpts import MIN_EXCERPTS, overlap
 from retrieval.library import Library
 from retrieval.text import tokenize
 
@@ -52,7 +52,7 @@ def test_no_duplicate_or_near_duplicate_excerpts(library: Library, query: str) -
     terms = [frozenset(tokenize(t)) for t in texts]
     for i, a in enumerate(terms):
         for b in terms[i + 1 :]:
-            assert _overlap(a, b) < 0.5
+            assert overlap(a, b) < 0.5
 
 
 def test_cyber_diplomacy_quotes_the_cyber_sections(library: Library) -> None:
