@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -40,7 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every `diplobrief` command."""
     parser = _Parser(prog="diplobrief", description="Cited briefings on diplomacy and security.")
     parser.add_argument("--corpus", type=Path, help="corpus folder (default: CORPUS_DIR)")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    # --corpus is accepted after the command too (`diplobrief search X --corpus DIR`).
+    corpus = _Parser(add_help=False)
+    corpus.add_argument("--corpus", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(
+        dest="command", required=True, parser_class=partial(_Parser, parents=[corpus])
+    )
 
     for name, helptext, argument in (
         ("brief", "a cited briefing on a topic", "topic"),
@@ -100,7 +107,23 @@ def _add_eval(commands: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the exit status."""
+    """Run one command; returns the exit status. Output a terminal cannot show is
+    escaped, never a traceback; a reader that stops reading (`| head`) ends it quietly."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        status = _run(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not in Python's exit handler
+        return status
+    except BrokenPipeError:
+        # The reader went away: say nothing more (Python would complain at exit).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command in {"run", "sync"}:
@@ -131,6 +154,10 @@ def _read_settings() -> Settings:
 
     try:
         return Settings()
+    except UnicodeDecodeError as error:
+        raise InvalidSetting(
+            f".env is not valid UTF-8 (byte {error.start}); save it as UTF-8"
+        ) from error
     except ValidationError as error:
         first = error.errors()[0]
         setting = str(first["loc"][0]).upper() if first["loc"] else "settings"
@@ -173,7 +200,9 @@ def _fail(message: str) -> int:
 
 
 def _query_text(parts: list[str]) -> str:
-    text = " ".join(parts).strip()
+    # Bytes that are not UTF-8 reach argv as lone surrogates: show them as U+FFFD, so
+    # that every output (JSON included) is valid UTF-8.
+    text = " ".join(parts).encode("utf-8", "surrogateescape").decode("utf-8", "replace").strip()
     if not text:
         raise UsageError("the query is empty")
     return text

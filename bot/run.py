@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from typing import Any
 
+import aiohttp
 import discord
 
 from bot.client import create_bot
@@ -34,7 +36,7 @@ def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
     if problem or settings.discord_token is None:
         print(f"diplobrief: error: {problem}", file=sys.stderr)
         return 2
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level))
+    configure_logging(settings.log_level)
     try:
         corpora = CorpusSet.load(settings.corpus_dir, encoder=encoder_for(settings.search_mode))
     except (CorpusError, SemanticUnavailableError) as error:
@@ -45,18 +47,75 @@ def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
     token = settings.discord_token.get_secret_value().strip()
     bot = create_bot(settings, corpora)
     try:
-        if sync_only:
-            asyncio.run(_sync_globally(bot, token))
-        else:
-            bot.run(token, log_handler=None)
+        asyncio.run(_sync_globally(bot, token) if sync_only else _serve(bot, token))
+    except KeyboardInterrupt:
+        return 0
     except discord.LoginFailure:
-        print("diplobrief: error: DISCORD_TOKEN was rejected by Discord", file=sys.stderr)
-        return 2
+        return _fail("DISCORD_TOKEN was rejected by Discord")
+    except TimeoutError:
+        return _fail(f"Discord did not answer within {STARTUP_TIMEOUT_SECONDS:g} s; try again")
+    except (aiohttp.ClientError, discord.GatewayNotFound, discord.HTTPException, OSError) as error:
+        return _fail(f"cannot reach Discord: {_first_line(error)}")
     return 0
+
+
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler writing to whatever ``sys.stderr`` is when it writes."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def configure_logging(level: str) -> None:
+    """One handler on the root logger (a second run in the same process replaces it),
+    in discord.py's format; no warning about voice support the bot does not use."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _CurrentStderr)]:
+        root.removeHandler(handler)
+    handler = _CurrentStderr()
+    colour = discord.utils.stream_supports_colour(sys.stderr)
+    formatter = discord.utils._ColourFormatter() if colour else None
+    handler.setFormatter(
+        formatter
+        or logging.Formatter(
+            "[{asctime}] [{levelname:<8}] {name}: {message}", "%Y-%m-%d %H:%M:%S", style="{"
+        )
+    )
+    root.addHandler(handler)
+    root.setLevel(getattr(logging, level))
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
+
+# Logging in must finish within this time (a REST endpoint that never answers would
+# otherwise hang the start for minutes).
+STARTUP_TIMEOUT_SECONDS = 30.0
+
+
+async def _serve(bot: discord.Client, token: str) -> None:
+    async with bot:
+        await asyncio.wait_for(bot.login(token), STARTUP_TIMEOUT_SECONDS)
+        await bot.connect()
 
 
 async def _sync_globally(bot: discord.Client, token: str) -> None:
     async with bot:
-        await bot.login(token)  # runs setup_hook, which loads the commands
+        # Logging in runs setup_hook, which loads the commands.
+        await asyncio.wait_for(bot.login(token), STARTUP_TIMEOUT_SECONDS)
         synced = await bot.tree.sync()  # type: ignore[attr-defined]
         print(f"synced {len(synced)} commands globally")
+
+
+def _fail(message: str) -> int:
+    print(f"diplobrief: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    return text.splitlines()[0]

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -231,3 +232,71 @@ def test_eval_of_a_file_of_the_wrong_shape_is_one_line(
     code, _, err = run(capsys, "eval", str(wrong))
     assert code == EXIT_USAGE
     assert err.startswith("diplobrief: error: not an evaluation file") and err.count("\n") == 1
+
+
+def _cli(args: list[str], *, cwd: Path = ROOT, env: dict[str, str] | None = None, **kw: Any):
+    clean = {k: v for k, v in os.environ.items() if k.upper() not in SETTING_NAMES}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        cwd=cwd,
+        env={**clean, "PYTHONPATH": str(ROOT), **(env or {})},
+        check=False,
+        **kw,
+    )
+
+
+def test_corpus_is_accepted_after_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "search", "nato", "--corpus", str(CORPUS_DIR))
+    assert code == EXIT_OK and "NATO" in out
+
+
+def test_an_ascii_terminal_gets_escapes_not_a_traceback() -> None:
+    done = _cli(["brief", "attachés"], env={"PYTHONIOENCODING": "ascii"})
+    assert done.returncode == EXIT_OK, done.stderr
+    assert b"attach\\xe9s" in done.stdout and not done.stderr
+
+
+def test_a_non_utf8_env_file_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"TOP_K=4\nNAME=\xff\n")
+    done = _cli(["brief", "nato"], cwd=tmp_path)
+    assert done.returncode == EXIT_USAGE
+    assert done.stderr.startswith(b"diplobrief: error: .env is not valid UTF-8")
+    assert done.stderr.count(b"\n") == 1
+
+
+def test_invalid_utf8_in_argv_still_gives_utf8_json() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "brief",
+            b"nato \xff\xfe".decode("utf-8", "surrogateescape"),
+            "--json",
+        ],
+        capture_output=True,
+        cwd=ROOT,
+        check=False,
+    )
+    data = json.loads(done.stdout.decode("utf-8"))  # raises if it is not UTF-8
+    assert "\ufffd" in data["query"]
+
+
+def test_a_reader_that_stops_reading_ends_it_quietly() -> None:
+    script = (
+        "import os, sys\n"
+        "read, write = os.pipe(); os.close(read)  # the reader is gone, as after `| head`\n"
+        "sys.stdout = open(write, 'w', buffering=1)\n"
+        "from bot.cli import main\n"
+        "sys.stderr.write(f'status {main([\"sources\"])}')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.stderr == "status 0", done.stderr
+
+
+def test_eval_of_a_file_that_is_not_json_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "eval", "/etc/passwd")
+    assert code == EXIT_USAGE and err.count("\n") == 1
