@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
+# A corpus this small has no word rarer than another: `check` says so.
+FEW_SECTIONS = 5
 
 
 class UsageError(Exception):
@@ -188,6 +190,11 @@ def _check(directory: Path) -> int:
             print(f"      warning: {warning}")
     for skipped in loaded.skipped:
         print(f"SKIP  {skipped.path}: {skipped.reason}")
+    if 0 < sections < FEW_SECTIONS:
+        print(
+            f"warning: only {sections} section{'s' if sections != 1 else ''}: search works,"
+            " but with so little text every word is equally rare and rankings mean little"
+        )
     if not loaded.articles:
         print("diplobrief: error: nothing usable in this folder", file=sys.stderr)
         return EXIT_NOT_FOUND

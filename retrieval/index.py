@@ -15,6 +15,8 @@ import numpy as np
 
 from retrieval.config import DEFAULT_CONFIG
 
+MIN_IDF = 1e-6
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -61,6 +63,10 @@ class BM25Index:
         df = np.bincount(terms_of, minlength=n_terms)
         idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
         idf[idf < 0] = epsilon * idf.mean()
+        # In a corpus of one or two sections every idf is zero or negative, so nothing
+        # would ever match; a tiny positive floor keeps matches ranked by term frequency
+        # (it never changes a score where rank-bm25's floor is already positive).
+        idf = np.maximum(idf, MIN_IDF)
         avgdl = lengths.sum() / n_docs
         norm = k1 * (1 - b + b * lengths / avgdl)
         self._weights = idf[terms_of] * tf * (k1 + 1) / (tf + norm[docs_of])

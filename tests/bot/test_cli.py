@@ -300,3 +300,12 @@ def test_a_reader_that_stops_reading_ends_it_quietly() -> None:
 def test_eval_of_a_file_that_is_not_json_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "eval", "/etc/passwd")
     assert code == EXIT_USAGE and err.count("\n") == 1
+
+
+def test_check_warns_about_a_tiny_corpus(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text("Arctic Shipping\nIce is melting across the north.\n")
+    code, out, _ = run(capsys, "check", str(tmp_path))
+    assert code == EXIT_OK
+    assert "warning: only 1 section: search works" in out

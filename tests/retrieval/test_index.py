@@ -95,3 +95,19 @@ def test_a_heading_typed_as_the_query_ranks_its_section_first(library: Library) 
             assert heading_key(library.sections[first.section_id].heading) == heading_key(
                 section.heading
             ), typed
+
+
+def test_a_corpus_of_two_sections_still_answers(tmp_path) -> None:
+    (tmp_path / "arctic.txt").write_text(
+        "Arctic Shipping\nIce is melting and new routes open for shipping across the north.\n"
+        "Arctic Bases\nStates reopen military bases along the arctic coast.\n",
+        encoding="utf-8",
+    )
+    library = Library.load(tmp_path)
+    assert len(library.sections) == 2
+    hits = library.search("shipping routes").hits
+    assert [library.sections[h.section_id].heading for h in hits][:1] == ["Arctic Shipping"]
+    from retrieval.briefing import build_briefing
+
+    briefing = build_briefing(library, "military bases")
+    assert briefing.found and "bases" in briefing.excerpts[0].text
