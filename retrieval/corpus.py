@@ -7,6 +7,7 @@ Only this module touches the file system; parsing is pure (text in, Article out)
 from __future__ import annotations
 
 import hashlib
+import os
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -140,23 +141,52 @@ def article_files(
     directory: Path, *, exclude: Iterable[Path] = ()
 ) -> tuple[list[Path], list[SkippedFile]]:
     """The article files of a corpus folder (sorted, sub-folders included but for
-    ``exclude``), and the other files, listed as skipped."""
+    ``exclude`` and hidden ones), and what was not read, with why: other file types,
+    links that lead outside the folder, folders that cannot be read."""
+    root = directory.resolve()
+    excluded = {Path(e).resolve() for e in exclude}
     files: list[Path] = []
     skipped: list[SkippedFile] = []
-    excluded = [Path(e) for e in exclude]
-    for path in sorted(directory.rglob("*")):
-        if any(path == e or e in path.parents for e in excluded):
-            continue
-        relative = path.relative_to(directory)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
-        if path.name in CORPUS_DATA_FILES and path.parent == directory:
-            continue
-        if path.suffix.lower() in ARTICLE_SUFFIXES:
-            files.append(path)
-        else:
-            skipped.append(SkippedFile(str(path), f"unsupported file type {path.suffix!r}"))
-    return files, skipped
+
+    def unreadable(error: OSError) -> None:
+        skipped.append(
+            SkippedFile(str(error.filename), f"folder cannot be read ({error.strerror})")
+        )
+
+    for folder, subfolders, names in os.walk(directory, onerror=unreadable):
+        here = Path(folder)
+        subfolders[:] = sorted(
+            name
+            for name in subfolders
+            if not name.startswith(".")
+            and (here / name).resolve() not in excluded
+            and _inside(here / name, root, skipped)
+        )
+        for name in sorted(names):
+            path = here / name
+            if name.startswith(".") or (name in CORPUS_DATA_FILES and here == directory):
+                continue
+            if not _inside(path, root, skipped):
+                continue
+            if path.suffix.lower() in ARTICLE_SUFFIXES:
+                files.append(path)
+            else:
+                skipped.append(SkippedFile(str(path), f"unsupported file type {path.suffix!r}"))
+    return sorted(files), skipped
+
+
+def _inside(path: Path, root: Path, skipped: list[SkippedFile]) -> bool:
+    """Whether a path (a link followed) stays inside the corpus folder; a link that
+    leaves it is listed as skipped, never read."""
+    if not path.is_symlink():
+        return True
+    target = path.resolve()
+    if target == root or root in target.parents:
+        return True
+    skipped.append(
+        SkippedFile(str(path), "a link to somewhere outside the corpus folder; not read")
+    )
+    return False
 
 
 def scan_corpus(directory: Path | str, *, exclude: Iterable[Path] = ()) -> LoadedCorpus:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.corpus import CorpusError, load_corpus, read_article
+from retrieval.corpus import CorpusError, load_corpus, read_article, scan_corpus
 from retrieval.library import Library
 from tests.conftest import CORPUS_DIR, SHARED_DIR, needs_shared
 
@@ -201,3 +201,45 @@ def test_folder_with_nothing_usable_is_an_error(tmp_path: Path) -> None:
         load_corpus(tmp_path)
     with pytest.raises(CorpusError, match="not found"):
         load_corpus(tmp_path / "missing")
+
+
+def test_links_out_of_the_corpus_are_never_read(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "real.txt").write_text("Arctic Shipping\nIce is melting across the north.\n")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Secret Heading\nroot:x:0:0:root:/root:/bin/bash\n")
+    (corpus / "passwd.txt").symlink_to("/etc/passwd")
+    (corpus / "elsewhere").symlink_to(outside, target_is_directory=True)
+    (corpus / "alias.txt").symlink_to(corpus / "real.txt")  # inside: fine (a duplicate)
+    loaded = scan_corpus(corpus)
+    texts = " ".join(s.text for a in loaded.articles for s in a.sections)
+    assert "root:" not in texts and "Secret" not in texts
+    reasons = {Path(s.path).name: s.reason for s in loaded.skipped}
+    assert "outside the corpus folder" in reasons["passwd.txt"]
+    assert "outside the corpus folder" in reasons["elsewhere"]
+    duplicate = reasons.get("alias.txt") or reasons.get("real.txt") or ""
+    assert duplicate.startswith("duplicate of")
+
+
+def test_an_unreadable_folder_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    (tmp_path / "ok.txt").write_text("Arctic Shipping\nIce is melting across the north.\n")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "b.txt").write_text("Heading\nText here.\n")
+    real_scandir = os.scandir
+
+    def scandir(path):  # what a folder without read permission does (tests run as root)
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    loaded = scan_corpus(tmp_path)
+    assert [a.title for a in loaded.articles] == ["Ok"]
+    assert any(
+        s.path.endswith("locked") and "cannot be read (Permission denied)" in s.reason
+        for s in loaded.skipped
+    )
