@@ -190,6 +190,8 @@ def _check(directory: Path) -> int:
             print(f"      warning: {warning}")
     for skipped in loaded.skipped:
         print(f"SKIP  {skipped.path}: {skipped.reason}")
+    for note in loaded.renamed:
+        print(f"warning: {note}")
     if 0 < sections < FEW_SECTIONS:
         print(
             f"warning: only {sections} section{'s' if sections != 1 else ''}: search works,"

@@ -139,6 +139,8 @@ def briefing_from_result(
         for c in select_sentences(library, result, limit=offset + count + 1 + len(already))
         if (c.section_id, c.text) not in already
     ]
+    if not chosen and not offset:
+        return empty_briefing(library, result)  # sections matched, but no sentence did
     page = [Pick(c.section_id, c.text) for c in chosen[offset : offset + count]]
     notes = _query_notes(result)
     if offset and not page:
@@ -158,7 +160,7 @@ def empty_briefing(library: Library, result: SearchResult, *, offset: int = 0) -
     return Briefing(
         excerpts=(),
         sources=(),
-        notes=tuple(_query_notes(result)),
+        notes=tuple(_query_notes(result, found=False)),
         suggestions=library.suggested_topics(),
         **_common(library, result, offset),
     )
@@ -214,7 +216,7 @@ def cite(
     return tuple(excerpts), tuple(sources.values())
 
 
-def _query_notes(result: SearchResult) -> list[str]:
+def _query_notes(result: SearchResult, *, found: bool = True) -> list[str]:
     query = result.query
     notes: list[str] = []
     if query.corrections:
@@ -234,7 +236,7 @@ def _query_notes(result: SearchResult) -> list[str]:
         notes.append("Not found in the corpus: " + ", ".join(query.unknown) + ".")
     if query.is_empty:
         notes.append("The query has no words to search for.")
-    elif not result.hits:
+    elif not result.hits or not found:
         notes.append("The corpus has nothing on this topic.")
     return notes
 

@@ -69,6 +69,8 @@ class LoadedCorpus:
 
     articles: tuple[Article, ...]
     skipped: tuple[SkippedFile, ...] = field(default=())
+    # Files whose names would have given two articles one identity, and what each got.
+    renamed: tuple[str, ...] = field(default=())
 
 
 def read_toml(path: Path) -> dict[str, Any] | None:
@@ -189,22 +191,24 @@ def _inside(path: Path, root: Path, skipped: list[SkippedFile]) -> bool:
     return False
 
 
-def scan_corpus(directory: Path | str, *, exclude: Iterable[Path] = ()) -> LoadedCorpus:
+def scan_corpus(
+    directory: Path | str, *, exclude: Iterable[Path] = (), prefix: str = ""
+) -> LoadedCorpus:
     """Read every article of a corpus folder (sub-folders included, except ``exclude``).
     A bad file is skipped with its reason and never stops the others; a file with the
-    same text as one already read is skipped as a duplicate."""
+    same text as one already read is skipped as a duplicate. Every article gets a unique
+    identity (its slug, after ``prefix``), whatever its file name."""
     directory = Path(directory)
     if not directory.is_dir():
         raise CorpusError(f"{directory}: corpus folder not found")
     manifest = read_manifest(directory)
     files, skipped = article_files(directory, exclude=exclude)
+    slugs, renamed = article_slugs(directory, files, prefix=prefix)
     articles: list[Article] = []
     seen: dict[str, str] = {}
     for path in files:
-        relative = path.relative_to(directory).with_suffix("")
-        slug = "/".join(slugify(part) for part in relative.parts)
         try:
-            article = read_article(path, slug=slug, entry=manifest.get(path.name))
+            article = read_article(path, slug=slugs[path], entry=manifest.get(path.name))
         except CorpusError as error:
             skipped.append(SkippedFile(str(path), str(error).removeprefix(f"{path}: ")))
             continue
@@ -216,7 +220,41 @@ def scan_corpus(directory: Path | str, *, exclude: Iterable[Path] = ()) -> Loade
             continue
         seen[fingerprint] = str(path)
         articles.append(article)
-    return LoadedCorpus(tuple(articles), tuple(skipped))
+    return LoadedCorpus(tuple(articles), tuple(skipped), tuple(renamed))
+
+
+def article_slugs(
+    directory: Path, files: Iterable[Path], *, prefix: str = ""
+) -> tuple[dict[Path, str], list[str]]:
+    """A unique, stable identity for every file: its path, transliterated to a slug
+    (`Арктика.md` -> `arktika`). Files whose names give the same slug (`a b.txt` and
+    `a-b.txt`, `Arctic.md` and `arctic.md`) keep it only if their name already is that
+    slug; the others get a suffix from a hash of their own path, so an identity never
+    depends on which other files are there. Returns the slugs and what was renamed."""
+    natural: dict[Path, str] = {}
+    for path in files:
+        parts = path.relative_to(directory).with_suffix("").parts
+        natural[path] = prefix + "/".join(slugify(part) for part in parts)
+    by_slug: dict[str, list[Path]] = {}
+    for path, slug in natural.items():
+        by_slug.setdefault(slug, []).append(path)
+    slugs = dict(natural)
+    renamed: list[str] = []
+    for slug, paths in by_slug.items():
+        if len(paths) < 2:
+            continue
+        for path in paths:
+            relative = path.relative_to(directory)
+            if prefix + relative.with_suffix("").as_posix() == slug and path.suffix.islower():
+                continue  # its name is its identity already
+            digest = hashlib.sha1(relative.as_posix().encode("utf-8")).hexdigest()[:6]
+            slugs[path] = f"{slug}-{digest}"
+            others = ", ".join(str(p.relative_to(directory)) for p in paths if p != path)
+            renamed.append(
+                f"{relative} and {others} would share the identity `{slug}`:"
+                f" {relative} is `{slugs[path]}`"
+            )
+    return slugs, renamed
 
 
 def load_corpus(directory: Path | str, *, exclude: Iterable[Path] = ()) -> LoadedCorpus:

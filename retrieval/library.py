@@ -61,6 +61,8 @@ class Library:
         self.articles: tuple[Article, ...] = corpus.articles
         self.skipped: tuple[SkippedFile, ...] = corpus.skipped
         self.articles_by_slug = MappingProxyType({a.slug: a for a in self.articles})
+        if len(self.articles_by_slug) != len(self.articles):
+            raise CorpusError("two articles have one identity (slug); each needs its own")
         self.sections = MappingProxyType(
             {s.id: s for article in self.articles for s in article.sections}
         )
@@ -304,7 +306,7 @@ class CorpusSet:
         options = {"config": config, "curation": read_curation(directory), "encoder": encoder}
         guilds: dict[int, Library] = {}
         for folder in guild_dirs:
-            own = scan_corpus(folder)
+            own = scan_corpus(folder, prefix=f"{folder.name}/")
             if own.articles:
                 merged = LoadedCorpus(shared.articles + own.articles, shared.skipped + own.skipped)
                 name_ = f"{name} + this server's articles"

@@ -349,7 +349,10 @@ def _append_span(text: str, spans: list[tuple[int, int]], start: int, end: int) 
 
 
 def slugify(text: str) -> str:
-    """A lower-case ASCII slug (`The Role of Military Attachés` -> `the-role-of-military-attaches`)."""
-    ascii_text = normalize(text).encode("ascii", "ignore").decode().lower()
+    """A lower-case ASCII slug, transliterated (`The Role of Military Attachés` ->
+    `the-role-of-military-attaches`, `Арктика` -> `arktika`, `太平洋` -> `taipingyang`)."""
+    from anyascii import anyascii  # imported on first use: most names are ASCII already
+
+    ascii_text = (text if text.isascii() else anyascii(normalize(text))).lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug or "untitled"

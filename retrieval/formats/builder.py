@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from retrieval.model import INTRODUCTION, Article, Section
 from retrieval.text import normalize_spaces, slugify
@@ -126,7 +127,7 @@ class SectionBuilder:
             )
         return Article(
             slug=slug,
-            title=self.info.title or self.stated_title or _title_from_slug(slug),
+            title=self.info.title or self.stated_title or _title_from_name(self.info),
             source_file=self.info.source_file,
             path=self.info.path,
             sections=tuple(sections),
@@ -143,6 +144,8 @@ def _unique(candidate: str, used: set[str]) -> str:
     return candidate
 
 
-def _title_from_slug(slug: str) -> str:
-    words = slug.rsplit("/", 1)[-1].replace("_", "-").split("-")
-    return " ".join(words).strip().capitalize() or "Untitled"
+def _title_from_name(info: ArticleInfo) -> str:
+    """A title from the file's own name (in its own script), else from the slug."""
+    name = PurePath(info.path).stem if info.path else info.slug.rsplit("/", 1)[-1]
+    words = " ".join(name.replace("_", " ").replace("-", " ").split())
+    return (words[:1].upper() + words[1:]) if words else "Untitled"

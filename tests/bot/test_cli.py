@@ -309,3 +309,13 @@ def test_check_warns_about_a_tiny_corpus(
     code, out, _ = run(capsys, "check", str(tmp_path))
     assert code == EXIT_OK
     assert "warning: only 1 section: search works" in out
+
+
+def test_check_reports_names_that_would_share_an_identity(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a b.txt").write_text("Heading\nThe space twin writes about sanctions relief.\n")
+    (tmp_path / "a-b.txt").write_text("Heading\nThe hyphen twin writes about naval drills.\n")
+    code, out, _ = run(capsys, "check", str(tmp_path))
+    assert code == EXIT_OK
+    assert "warning: a b.txt and a-b.txt would share the identity `a-b`: a b.txt is `a-b-" in out

@@ -243,3 +243,52 @@ def test_an_unreadable_folder_is_reported(tmp_path: Path, monkeypatch: pytest.Mo
         s.path.endswith("locked") and "cannot be read (Permission denied)" in s.reason
         for s in loaded.skipped
     )
+
+
+def test_every_article_has_its_own_identity_whatever_its_name(tmp_path: Path) -> None:
+    names = {  # file name: (text, words only this file has)
+        "Арктика.md": ("Northern sea ice thins every summer in the Barents.", "Barents ice"),
+        "太平洋.md": ("Pacific island states seek coastguard partnerships.", "coastguard"),
+        "Café.md": ("Diplomats met in a café to discuss the armistice.", "armistice"),
+        "cafe.md": ("The cafe talks covered grain corridors in the Black Sea.", "grain corridors"),
+        "a b.txt": ("Heading One\nSpace twin writes at length about sanctions relief.", "sanctions relief"),
+        "a-b.txt": ("Heading One\nHyphen twin writes at length about naval drills.", "naval drills"),
+        "Arctic.md": ("Icebreakers escort convoys through the polar route.", "icebreakers"),
+        "arctic.md": ("Research stations double as listening posts in winter.", "listening posts"),
+    }
+    for name, (text, _) in names.items():
+        (tmp_path / name).write_text(text + "\n", encoding="utf-8")
+    loaded = scan_corpus(tmp_path)
+    assert len(loaded.articles) == len(names), loaded.skipped
+    slugs = [a.slug for a in loaded.articles]
+    assert len(set(slugs)) == len(slugs)
+    assert "arktika" in slugs and "taipingyang" in slugs and "untitled" not in slugs
+    assert {"a-b", "arctic", "cafe"} <= set(slugs), "a name that is its slug keeps it"
+    assert len(loaded.renamed) == 3
+    library = Library(loaded)
+    from retrieval.briefing import build_briefing
+
+    for name, (text, words) in names.items():
+        briefing = build_briefing(library, words)
+        assert briefing.sources, name
+        for source in briefing.sources:  # every citation names the file the quote is from
+            section = library.sections[source.section_id]
+            article = library.article_of(section)
+            assert source.source_file == article.source_file
+            assert source.article_title == article.title
+        first = library.sections[briefing.sources[0].section_id]
+        assert library.article_of(first).source_file == name, name
+        assert text.split("\n")[-1][:20] in first.text
+    assert {a.title for a in loaded.articles} >= {"Арктика", "太平洋", "Café"}
+
+
+def test_server_articles_never_share_an_identity_with_shared_ones(tmp_path: Path) -> None:
+    from retrieval.library import CorpusSet
+
+    (tmp_path / "arctic.md").write_text("Shared arctic article about icebreakers.\n")
+    server = tmp_path / "123456789012345678"
+    server.mkdir()
+    (server / "arctic.md").write_text("Server arctic article about research stations.\n")
+    corpora = CorpusSet.load(tmp_path)
+    own = corpora.for_guild(123456789012345678)
+    assert len(own.articles) == 2 and len({a.slug for a in own.articles}) == 2
