@@ -251,8 +251,14 @@ def test_every_article_has_its_own_identity_whatever_its_name(tmp_path: Path) ->
         "太平洋.md": ("Pacific island states seek coastguard partnerships.", "coastguard"),
         "Café.md": ("Diplomats met in a café to discuss the armistice.", "armistice"),
         "cafe.md": ("The cafe talks covered grain corridors in the Black Sea.", "grain corridors"),
-        "a b.txt": ("Heading One\nSpace twin writes at length about sanctions relief.", "sanctions relief"),
-        "a-b.txt": ("Heading One\nHyphen twin writes at length about naval drills.", "naval drills"),
+        "a b.txt": (
+            "Heading One\nSpace twin writes at length about sanctions relief.",
+            "sanctions relief",
+        ),
+        "a-b.txt": (
+            "Heading One\nHyphen twin writes at length about naval drills.",
+            "naval drills",
+        ),
         "Arctic.md": ("Icebreakers escort convoys through the polar route.", "icebreakers"),
         "arctic.md": ("Research stations double as listening posts in winter.", "listening posts"),
     }
