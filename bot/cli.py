@@ -176,9 +176,11 @@ def load_library(directory: Path, *, encoder: Any = None) -> Library:
 def _check(directory: Path) -> int:
     """`diplobrief check`: the report of a corpus folder; non-zero only when nothing is
     usable."""
+    from retrieval.cases import read_curation
     from retrieval.corpus import article_warnings, scan_corpus
 
-    loaded = scan_corpus(directory)
+    loaded = scan_corpus(directory)  # reads manifest.toml: a wrong one stops here
+    read_curation(Path(directory))  # and so does a wrong cases.toml
     sections = sum(len(a.sections) for a in loaded.articles)
     print(
         f"{directory}: {len(loaded.articles)} articles, {sections} sections;"

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from retrieval.corpus import read_toml
 from retrieval.model import CorpusError, Section
+from retrieval.settings_files import entries
 from retrieval.text import PAREN_ACRONYM, normalize, split_sentences
 
 CASES_FILE = "cases.toml"
@@ -110,19 +111,19 @@ def read_curation(directory: Path) -> Curation:
     merges: dict[str, str] = {}
     aliases: dict[str, tuple[str, ...]] = {}
     hidden: set[str] = set()
-    for entry in data.get("case", []):
-        match = str(entry.get("match", "")).strip()
+    for number, entry in enumerate(entries(path, data, "case"), start=1):
+        match = entry["match"].strip()
         if not match:
-            raise CorpusError(f"{path}: every [[case]] needs a `match`")
+            raise CorpusError(f"{path}: [[case]] #{number}, key `match`: is empty")
         key = _norm(match)
         if entry.get("hide"):
             hidden.add(key)
         if entry.get("name"):
-            renames[key] = str(entry["name"])
+            renames[key] = entry["name"]
         if entry.get("merge_into"):
-            merges[key] = _norm(str(entry["merge_into"]))
+            merges[key] = _norm(entry["merge_into"])
         if entry.get("aliases"):
-            aliases[key] = tuple(str(a) for a in entry["aliases"])
+            aliases[key] = tuple(entry["aliases"])
     return Curation(renames, merges, aliases, frozenset(hidden))
 
 

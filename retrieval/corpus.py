@@ -17,6 +17,7 @@ from typing import Any
 from retrieval.formats import PARSERS, ArticleInfo, parser_for
 from retrieval.formats.builder import MAX_HEADING_CHARS, MAX_HEADING_WORDS
 from retrieval.model import INTRODUCTION, Article, CorpusError, Section
+from retrieval.settings_files import entries
 from retrieval.text import slugify
 
 __all__ = [
@@ -90,16 +91,14 @@ def read_manifest(directory: Path) -> dict[str, ManifestEntry]:
     data = read_toml(path)
     if data is None:
         return {}
-    entries: dict[str, ManifestEntry] = {}
-    for item in data.get("article", []):
-        if not isinstance(item, dict) or "file" not in item:
-            raise CorpusError(f"{path}: every [[article]] needs a `file`")
-        entries[item["file"]] = ManifestEntry(
+    found: dict[str, ManifestEntry] = {}
+    for item in entries(path, data, "article"):
+        found[item["file"]] = ManifestEntry(
             file=item["file"],
-            source_file=item.get("source_file", item["file"]),
+            source_file=item.get("source_file") or item["file"],
             title=item.get("title"),
         )
-    return entries
+    return found
 
 
 def read_article(path: Path, *, slug: str, entry: ManifestEntry | None = None) -> Article:
