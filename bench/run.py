@@ -216,6 +216,22 @@ print(json.dumps({{"cold_start_s": cold, "search": percentiles(timed(library.sea
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def html_nesting() -> dict[str, float]:
+    """Seconds to parse a page of 10,000 and of 100,000 nested <div>s (it was
+    quadratic: 27 s and past 300 s)."""
+    from retrieval.formats import ArticleInfo
+    from retrieval.formats.html import parse_html
+
+    seconds = {}
+    for levels in (10_000, 100_000):
+        page = "<html><body>" + "<div>" * levels + "<p>Deep text about treaties.</p>"
+        page += "</div>" * levels + "</body></html>"
+        started = time.perf_counter()
+        parse_html(page, ArticleInfo("deep", "deep.html"))
+        seconds[str(levels)] = time.perf_counter() - started
+    return seconds
+
+
 def cli_wall_time() -> dict[str, Any]:
     """Whole-process time of the offline CLI beside `python -c pass`, and whether the CLI
     imported discord."""
@@ -321,6 +337,12 @@ def table(results: dict[str, Any]) -> str:
             f" {cli['import_rank_bm25_ms']:.0f} ms, target within 2x);"
             f" imports discord: {cli['cli_imports_discord']}."
         )
+    nesting = results.get("html_nesting")
+    if nesting:
+        lines.append(
+            f"HTML of 10,000 / 100,000 nested <div>s: {nesting['10000']:.2f} / "
+            f"{nesting['100000']:.2f} s to parse (target under 2 s)."
+        )
     hybrid = results.get("hybrid")
     if hybrid:
         lines.append(
@@ -393,6 +415,7 @@ def main() -> int:
     results["hybrid"] = hybrid_measurement()
     print("CLI …", file=sys.stderr, flush=True)
     results["cli"] = cli_wall_time()
+    results["html_nesting"] = html_nesting()
     print("bot throughput …", file=sys.stderr, flush=True)
     results["bot"] = asyncio.run(bot_throughput())
     args.json.write_text(json.dumps(results, indent=2))
