@@ -7,6 +7,7 @@ one-line error on stderr.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from bot import render
 from bot.defaults import DEFAULT_CORPUS_DIR, OfflineDefaults, settings_given
+from bot.text import terminal_safe
 from retrieval.library import Library
 from retrieval.model import CorpusError
 from retrieval.semantic import SemanticUnavailableError, encoder_for
@@ -114,6 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    real = sys.stdout, sys.stderr
+    # Nothing from a file name or an article reaches the terminal raw (escape sequences).
+    sys.stdout, sys.stderr = _TerminalSafe(real[0]), _TerminalSafe(real[1])
     try:
         status = _run(argv)
         sys.stdout.flush()  # a closed pipe shows here, not in Python's exit handler
@@ -121,8 +126,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader went away: say nothing more (Python would complain at exit).
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, real[0].fileno())
         return EXIT_OK
+    finally:
+        sys.stdout, sys.stderr = real
+
+
+class _TerminalSafe(io.TextIOBase):
+    """A text stream that writes through :func:`bot.text.terminal_safe`."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._stream.encoding
 
 
 def _run(argv: Sequence[str] | None) -> int:

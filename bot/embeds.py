@@ -10,7 +10,7 @@ from discord.utils import escape_markdown, escape_mentions
 
 from bot import limits
 from bot.render import MARKDOWN_BOLD, briefing_title, excerpt_line, mark_excerpt
-from bot.text import truncate
+from bot.text import code_span, truncate
 from retrieval.briefing import Briefing
 from retrieval.library import Library
 from retrieval.model import Article, Section
@@ -121,8 +121,7 @@ def sources_embed(library: Library) -> discord.Embed:
         embed.add_field(
             name=truncate(escape_markdown(article.title), limits.EMBED_FIELD_NAME),
             value=truncate(
-                f"{len(article.sections)} sections · `{escape_markdown(article.source_file)}`"
-                + caveat,
+                f"{len(article.sections)} sections · {code_span(article.source_file)}" + caveat,
                 limits.EMBED_FIELD_VALUE,
             ),
             inline=False,

@@ -319,3 +319,28 @@ def test_check_reports_names_that_would_share_an_identity(
     code, out, _ = run(capsys, "check", str(tmp_path))
     assert code == EXIT_OK
     assert "warning: a b.txt and a-b.txt would share the identity `a-b`: a b.txt is `a-b-" in out
+
+
+def test_escape_sequences_in_names_and_text_never_reach_the_terminal_raw(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "evil\x1b[31mred.txt").write_text(
+        "Heading \x1b]0;pwned\x07\nSanctions relief \x1b[2J was negotiated over many months.\n"
+    )
+    (tmp_path / "b.txt").write_text("Other\nA second article about naval drills at sea.\n")
+    for argv in (
+        ("check", str(tmp_path)),
+        ("brief", "sanctions relief", "--corpus", str(tmp_path)),
+    ):
+        code, out, err = run(capsys, *argv)
+        assert code == EXIT_OK, err
+        assert "\x1b" not in out + err and "\x07" not in out + err
+        assert "\\x1b" in out, "shown as an escape, not dropped"
+
+
+def test_terminal_safe_keeps_only_our_own_bold() -> None:
+    from bot.render import ANSI_BOLD
+    from bot.text import terminal_safe
+
+    text = f"{ANSI_BOLD[0]}NATO{ANSI_BOLD[1]} \x1b[31m\u202eevil\x00"
+    assert terminal_safe(text) == f"{ANSI_BOLD[0]}NATO{ANSI_BOLD[1]} \\x1b[31m\\u202eevil\\x00"

@@ -18,6 +18,7 @@ from bot.embeds import (
     truncate,
 )
 from retrieval.briefing import Briefing, Excerpt, Source, build_briefing
+from retrieval.corpus import LoadedCorpus
 from retrieval.library import Library
 from retrieval.model import Article, Section
 from retrieval.structured import Facet, structured_briefing
@@ -171,3 +172,14 @@ def test_truncate() -> None:
     assert truncate("abc", 3) == "abc"
     assert truncate("abcdef", 4) == "abc…"
     assert len(truncate("x" * 5000, limits.EMBED_DESCRIPTION)) == limits.EMBED_DESCRIPTION
+
+
+def test_backticks_in_a_file_name_do_not_break_the_code_span() -> None:
+    from bot.text import code_span
+
+    assert code_span("my`file`_v2.txt") == "`myˋfileˋ_v2.txt`"
+    section = Section("a/s", "a", "Heading", ("Text about treaties and alliances.",), 0)
+    article = Article("a", "Title", "we`ird_name.txt", "", (section,))
+    library = Library(LoadedCorpus((article,)))
+    value = sources_embed(library).fields[0].value
+    assert value.count("`") == 2 and "weˋird_name.txt" in value
