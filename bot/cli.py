@@ -205,35 +205,47 @@ def load_library(directory: Path, *, encoder: Any = None) -> Library:
 
 
 def _check(directory: Path) -> int:
-    """`diplobrief check`: the report of a corpus folder; non-zero only when nothing is
-    usable."""
+    """`diplobrief check`: the report of a corpus folder, each article marked shared or
+    a server's own; non-zero only when nothing is usable."""
     from retrieval.cases import read_curation
-    from retrieval.corpus import article_warnings, scan_corpus
+    from retrieval.corpus import LoadedCorpus, scan_corpus
+    from retrieval.library import server_folders
 
-    loaded = scan_corpus(directory)  # reads manifest.toml: a wrong one stops here
+    servers = server_folders(Path(directory))
+    parts: list[tuple[str, LoadedCorpus]] = [
+        ("shared", scan_corpus(directory, exclude=servers))  # a wrong manifest stops here
+    ]
+    parts += [(f"server {s.name}", scan_corpus(s, prefix=f"{s.name}/")) for s in servers]
     read_curation(Path(directory))  # and so does a wrong cases.toml
-    sections = sum(len(a.sections) for a in loaded.articles)
-    print(
-        f"{directory}: {len(loaded.articles)} articles, {sections} sections;"
-        f" {len(loaded.skipped)} files skipped"
-    )
-    for article in loaded.articles:
-        print(f"OK    {article.path}  ({article.title}; {len(article.sections)} sections)")
-        for warning in article_warnings(article):
-            print(f"      warning: {warning}")
-    for skipped in loaded.skipped:
-        print(f"SKIP  {skipped.path}: {skipped.reason}")
-    for note in loaded.renamed:
-        print(f"warning: {note}")
+    articles = [a for _, part in parts for a in part.articles]
+    sections = sum(len(a.sections) for a in articles)
+    skipped = sum(len(part.skipped) for _, part in parts)
+    print(f"{directory}: {len(articles)} articles, {sections} sections; {skipped} files skipped")
+    for owner, part in parts:
+        _report_part(owner, part)
     if 0 < sections < FEW_SECTIONS:
         print(
             f"warning: only {sections} section{'s' if sections != 1 else ''}: search works,"
             " but with so little text every word is equally rare and rankings mean little"
         )
-    if not loaded.articles:
+    if not articles:
         print("diplobrief: error: nothing usable in this folder", file=sys.stderr)
         return EXIT_NOT_FOUND
     return EXIT_OK
+
+
+def _report_part(owner: str, part: Any) -> None:
+    from retrieval.corpus import article_warnings
+
+    for article in part.articles:
+        count = len(article.sections)
+        print(f"OK    [{owner}] {article.path}  ({article.title}; {count} sections)")
+        for warning in article_warnings(article):
+            print(f"      warning: {warning}")
+    for skipped in part.skipped:
+        print(f"SKIP  {skipped.path}: {skipped.reason}")
+    for note in part.renamed:
+        print(f"warning: {note}")
 
 
 def _fail(message: str) -> int:

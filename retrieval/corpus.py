@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -162,6 +163,7 @@ def article_files(
             if not name.startswith(".")
             and (here / name).resolve() not in excluded
             and _inside(here / name, root, skipped)
+            and not _misnamed_server_folder(here / name, directory, skipped)
         )
         for name in sorted(names):
             path = here / name
@@ -174,6 +176,31 @@ def article_files(
             else:
                 skipped.append(SkippedFile(str(path), f"unsupported file type {path.suffix!r}"))
     return sorted(files), skipped
+
+
+# A sub-folder named exactly by a Discord server (guild) id, directly in the corpus
+# folder, holds that server's own articles.
+SERVER_FOLDER = re.compile(r"^\d{15,21}$")
+_SERVER_ID = re.compile(r"\d{15,21}")
+
+
+def _misnamed_server_folder(path: Path, directory: Path, skipped: list[SkippedFile]) -> bool:
+    """A folder that looks meant for one server (a server id in its name) but is not a
+    server folder (`123… (Study Group)/`, `sub/<id>/`): refused, so that its articles
+    are never shown to every server."""
+    if not _SERVER_ID.search(path.name):
+        return False
+    if path.parent == directory and SERVER_FOLDER.match(path.name):
+        return False  # a server's own folder (the caller decides whose it is)
+    skipped.append(
+        SkippedFile(
+            str(path),
+            "looks like a server's own folder but is not one (name it exactly by the"
+            " server id, directly in the corpus folder); not read, so that no other"
+            " server sees it",
+        )
+    )
+    return True
 
 
 def _inside(path: Path, root: Path, skipped: list[SkippedFile]) -> bool:

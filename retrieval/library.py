@@ -14,7 +14,7 @@ import numpy as np
 
 from retrieval.cases import CaseCatalogue, Curation, extract_cases, read_curation
 from retrieval.config import DEFAULT_CONFIG, SearchConfig
-from retrieval.corpus import LoadedCorpus, SkippedFile, load_corpus, scan_corpus
+from retrieval.corpus import SERVER_FOLDER, LoadedCorpus, SkippedFile, load_corpus, scan_corpus
 from retrieval.index import BM25Index, Hit, hits_from_scores
 from retrieval.model import Article, CorpusError, Section
 from retrieval.query import GENERAL_ACRONYMS, Query, QueryAnalyser, mine_acronyms, vocabulary_of
@@ -254,14 +254,11 @@ def section_key(section_id: str) -> str:
     return hashlib.sha1(section_id.encode("utf-8")).hexdigest()[:12]
 
 
-# A sub-folder named by a Discord server (guild) id holds that server's own articles.
-GUILD_FOLDER = re.compile(r"^\d{15,21}$")
-
-
-def _guild_folders(directory: Path) -> list[Path]:
+def server_folders(directory: Path) -> list[Path]:
+    """The servers' own folders of a corpus folder (named exactly by a server id)."""
     if not directory.is_dir():
         return []
-    return sorted(d for d in directory.iterdir() if d.is_dir() and GUILD_FOLDER.match(d.name))
+    return sorted(d for d in directory.iterdir() if d.is_dir() and SERVER_FOLDER.match(d.name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +294,7 @@ class CorpusSet:
         that server's own. Raises CorpusError when no article at all is usable."""
         directory = Path(directory)
         name = name or directory.name
-        guild_dirs = _guild_folders(directory)
+        guild_dirs = server_folders(directory)
         if not guild_dirs:
             return cls(Library.load(directory, name=name, config=config, encoder=encoder), {})
         shared = scan_corpus(directory, exclude=guild_dirs)

@@ -344,3 +344,19 @@ def test_terminal_safe_keeps_only_our_own_bold() -> None:
 
     text = f"{ANSI_BOLD[0]}NATO{ANSI_BOLD[1]} \x1b[31m\u202eevil\x00"
     assert terminal_safe(text) == f"{ANSI_BOLD[0]}NATO{ANSI_BOLD[1]} \\x1b[31m\\u202eevil\\x00"
+
+
+def test_check_says_whose_each_article_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text("Heading\nShared text about treaties and alliances.\n")
+    (tmp_path / "123456789012345678").mkdir()
+    (tmp_path / "123456789012345678" / "b.txt").write_text(
+        "Own\nThe server's own notes on drills.\n"
+    )
+    (tmp_path / "123456789012345678 (club)").mkdir()
+    (tmp_path / "123456789012345678 (club)" / "c.txt").write_text("X\nMisplaced notes here.\n")
+    code, out, _ = run(capsys, "check", str(tmp_path))
+    assert code == EXIT_OK
+    assert "OK    [shared] " in out and "OK    [server 123456789012345678] " in out
+    assert "(club): looks like a server's own folder but is not one" in out

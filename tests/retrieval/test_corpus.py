@@ -298,3 +298,22 @@ def test_server_articles_never_share_an_identity_with_shared_ones(tmp_path: Path
     corpora = CorpusSet.load(tmp_path)
     own = corpora.for_guild(123456789012345678)
     assert len(own.articles) == 2 and len({a.slug for a in own.articles}) == 2
+
+
+def test_folders_that_look_meant_for_a_server_are_refused(tmp_path: Path) -> None:
+    from retrieval.library import CorpusSet
+
+    server = "123456789012345678"
+    (tmp_path / "shared.txt").write_text("Heading\nShared text about treaties and alliances.\n")
+    for folder in (f"{server} (Study Group)", f"sub/{server}", server):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "notes.txt").write_text(
+            f"Private\nPrivate notes of {folder.split('/')[0]} about the zanzibar accord.\n"
+        )
+    corpora = CorpusSet.load(tmp_path)
+    shared_text = " ".join(s.text for s in corpora.shared.sections.values())
+    assert "zanzibar" not in shared_text.lower(), "no misnamed folder is served to everyone"
+    refused = [s for s in corpora.shared.skipped if "not one" in s.reason]
+    assert sorted(Path(s.path).name for s in refused) == sorted([f"{server} (Study Group)", server])
+    own = corpora.for_guild(int(server))
+    assert any("zanzibar" in s.text.lower() for s in own.sections.values())
