@@ -1,5 +1,5 @@
 """Checks shared by the commands: the per-user cooldown on search, the one limit on
-query length, and who may reload a corpus."""
+query length, and who may reload what (and how often)."""
 
 from __future__ import annotations
 
@@ -23,11 +23,30 @@ def by_user(interaction: discord.Interaction) -> int:
     return interaction.user.id
 
 
-async def may_reload(interaction: discord.Interaction) -> bool:
-    """Members with Manage Server (in a server), or the bot's owner anywhere."""
-    if interaction.guild_id is not None and interaction.permissions.manage_guild:
-        return True
+async def is_bot_owner(interaction: discord.Interaction) -> bool:
+    """The application's owner, or one of OWNER_IDS."""
     try:
         return await interaction.client.is_owner(interaction.user)  # type: ignore[attr-defined]
     except discord.HTTPException:
         return False
+
+
+def manages_this_server(interaction: discord.Interaction) -> bool:
+    """A member with Manage Server, in a server where the bot is installed (not through
+    a user install, where a server's admin is not the bot's)."""
+    return (
+        interaction.guild_id is not None
+        and interaction.is_guild_integration()
+        and interaction.permissions.manage_guild
+    )
+
+
+def reload_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
+    """One /reload per RELOAD_COOLDOWN seconds, per server (per user in DMs)."""
+    seconds = interaction.client.settings.reload_cooldown  # type: ignore[attr-defined]
+    return app_commands.Cooldown(1, seconds) if seconds > 0 else None
+
+
+def by_server(interaction: discord.Interaction) -> int:
+    """The cooldown bucket of an administrative command: the server, else the user."""
+    return interaction.guild_id or interaction.user.id

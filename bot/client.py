@@ -52,6 +52,8 @@ class DiploBot(commands.AutoShardedBot):
             "shard_count": settings.shard_count or 1,
             "shard_ids": settings.shard_ids,
         }
+        if settings.owner_ids:
+            defaults["owner_ids"] = set(settings.owner_ids)
         super().__init__(**{**defaults, **options})
         self.settings = settings
         self.serving = Corpora(corpus_set, settings.corpus_dir)

@@ -25,6 +25,8 @@ SETTING_NAMES: frozenset[str] = frozenset(
         "SHARD_COUNT",
         "SHARD_IDS",
         "SEARCH_MODE",
+        "OWNER_IDS",
+        "RELOAD_COOLDOWN",
     }
 )
 

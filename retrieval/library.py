@@ -82,7 +82,8 @@ class Library:
             self.sentence_vectors = sentence_embeddings(
                 self._sentence_texts(ordered), encoder, corpus_dir=corpus_dir, progress=progress
             )
-        self.cases = CaseCatalogue(extract_cases(ordered, acronyms, curation))
+        self.curation = curation or Curation()
+        self.cases = CaseCatalogue(extract_cases(ordered, acronyms, self.curation))
         self.analyser = QueryAnalyser(self._vocabulary(ordered), self.index, acronyms, config)
         self._by_heading: dict[str, list[str]] = {}
         for section in ordered:
@@ -254,6 +255,24 @@ def section_key(section_id: str) -> str:
     return hashlib.sha1(section_id.encode("utf-8")).hexdigest()[:12]
 
 
+def server_library(shared: Library, folder: Path) -> Library | None:
+    """A server's library: the shared articles and the server's own (from its folder,
+    named by the server id); None when the folder has no usable article. The shared
+    library's settings and encoder are reused (one model in memory)."""
+    own = scan_corpus(folder, prefix=f"{folder.name}/")
+    if not own.articles:
+        return None
+    merged = LoadedCorpus(shared.articles + own.articles, shared.skipped + own.skipped)
+    return Library(
+        merged,
+        name=f"{shared.name} + this server's articles",
+        config=shared.config,
+        curation=shared.curation,
+        encoder=shared.encoder,
+        corpus_dir=folder,
+    )
+
+
 def server_folders(directory: Path) -> list[Path]:
     """The servers' own folders of a corpus folder (named exactly by a server id)."""
     if not directory.is_dir():
@@ -301,13 +320,10 @@ class CorpusSet:
         if not shared.articles:
             raise CorpusError(f"{directory}: no shared article (only servers' own folders)")
         options = {"config": config, "curation": read_curation(directory), "encoder": encoder}
+        shared_library = Library(shared, name=name, corpus_dir=directory, **options)
         guilds: dict[int, Library] = {}
         for folder in guild_dirs:
-            own = scan_corpus(folder, prefix=f"{folder.name}/")
-            if own.articles:
-                merged = LoadedCorpus(shared.articles + own.articles, shared.skipped + own.skipped)
-                name_ = f"{name} + this server's articles"
-                # The one encoder is shared: a server's library embeds only with it.
-                guilds[int(folder.name)] = Library(merged, name=name_, corpus_dir=folder, **options)
-        shared_library = Library(shared, name=name, corpus_dir=directory, **options)
+            own = server_library(shared_library, folder)
+            if own is not None:
+                guilds[int(folder.name)] = own
         return cls(shared_library, guilds)

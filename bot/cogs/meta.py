@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import may_reload
+from bot.checks import by_server, is_bot_owner, manages_this_server, reload_cooldown
 from bot.embeds import help_embed, sources_embed
 from bot.errors import UserFacingError
 
@@ -36,20 +37,34 @@ class MetaCog(commands.Cog):
 
 
 class AdminCog(commands.Cog):
-    """Corpus administration."""
+    """Corpus administration: the owner reloads everything, a server's admins their own
+    folder."""
 
     def __init__(self, bot: DiploBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="reload", description="Re-read the articles (Manage Server only)")
+    @app_commands.command(
+        name="reload", description="Re-read the articles: this server's own (Manage Server)"
+    )
     @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.dynamic_cooldown(reload_cooldown, key=by_server)
     async def reload(self, interaction: discord.Interaction) -> None:
-        if not await may_reload(interaction):
-            raise UserFacingError("Only members with Manage Server (or the bot owner) can reload.")
+        if await is_bot_owner(interaction):
+            work = self.bot.serving.reload
+            title = "Corpus reloaded"
+        elif manages_this_server(interaction):
+            assert interaction.guild_id is not None
+            work = partial(self.bot.serving.reload_server, interaction.guild_id)
+            title = "This server's articles reloaded"
+        else:
+            raise UserFacingError(
+                "Members with Manage Server reload their server's own articles; the shared"
+                " corpus is reloaded by the bot's owner."
+            )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        summary = await self.bot.serving.reload()
+        summary = await work()
         await interaction.followup.send(
-            embed=discord.Embed(title="Corpus reloaded", description=summary), ephemeral=True
+            embed=discord.Embed(title=title, description=summary), ephemeral=True
         )
 
 

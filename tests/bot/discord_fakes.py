@@ -64,6 +64,7 @@ def _base(
     user_id: int,
     guild_id: int = GUILD_ID,
     permissions: int = 0,
+    user_install: bool = False,
 ) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "id": snowflake(),
@@ -104,7 +105,9 @@ def _base(
             "permissions": str(permissions),  # by default no permissions at all
         }
         payload["context"] = 0
-        payload["authorizing_integration_owners"] = {"0": str(guild_id)}
+        # Installed in the server, or used in it through the user's own install.
+        installs = {"1": str(user_id)} if user_install else {"0": str(guild_id)}
+        payload["authorizing_integration_owners"] = installs
     return payload
 
 
@@ -116,6 +119,7 @@ def command_payload(
     user_id: int = USER_ID,
     guild_id: int = GUILD_ID,
     permissions: int = 0,
+    user_install: bool = False,
     **options: Any,
 ) -> dict[str, Any]:
     """An APPLICATION_COMMAND interaction for a chat-input command."""
@@ -129,7 +133,15 @@ def command_payload(
             for key, value in options.items()
         ],
     }
-    return _base(2, data, dm=dm, user_id=user_id, guild_id=guild_id, permissions=permissions)
+    return _base(
+        2,
+        data,
+        dm=dm,
+        user_id=user_id,
+        guild_id=guild_id,
+        permissions=permissions,
+        user_install=user_install,
+    )
 
 
 def autocomplete_payload(name: str, option: str, typed: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import pytest
 from bot.client import create_bot
 from retrieval.library import CorpusSet
 from tests.bot.conftest import make_settings, running
-from tests.bot.discord_fakes import GUILD_ID, RecordingAdapter, command_payload, settle
+from tests.bot.discord_fakes import GUILD_ID, USER_ID, RecordingAdapter, command_payload, settle
 from tests.bot.protocol import first_embed, is_ephemeral
 from tests.conftest import CORPUS_DIR, DATA_DIR
 
@@ -67,6 +67,7 @@ async def test_reload_while_queries_run(corpus_dir: Path, recorder: RecordingAda
 async def test_failed_reload_keeps_serving(corpus_dir: Path, recorder: RecordingAdapter) -> None:
     settings = make_settings(corpus_dir=corpus_dir, cooldown_rate=1000)
     async with running(create_bot(settings, CorpusSet.load(corpus_dir))) as bot:
+        bot.owner_id = USER_ID  # the shared corpus is the owner's to reload
         old = bot.corpora
         for path in corpus_dir.glob("*.txt"):
             path.write_text("")  # every article now empty
@@ -76,10 +77,9 @@ async def test_failed_reload_keeps_serving(corpus_dir: Path, recorder: Recording
         await settle()
         assert bot.corpora is old
         (failure,) = [b for b in recorder.sent_messages() if b.get("embeds")]
-        assert (
-            "Reload failed; still serving the previous corpus"
-            in first_embed(failure)["description"]
-        )
+        message = first_embed(failure)["description"]
+        assert "Reload failed; still serving the previous corpus" in message
+        assert str(corpus_dir) not in message, "paths relative to CORPUS_DIR only"
         recorder.requests.clear()
         bot._connection.parse_interaction_create(command_payload("brief", topic="peacekeeping"))
         await settle()
@@ -89,7 +89,7 @@ async def test_failed_reload_keeps_serving(corpus_dir: Path, recorder: Recording
 async def test_reload_command_needs_manage_server(
     corpus_dir: Path, recorder: RecordingAdapter
 ) -> None:
-    settings = make_settings(corpus_dir=corpus_dir)
+    settings = make_settings(corpus_dir=corpus_dir, reload_cooldown=0)
     async with running(create_bot(settings, CorpusSet.load(corpus_dir))) as bot:
         bot.owner_id = 1  # somebody else
         bot._connection.parse_interaction_create(command_payload("reload"))
@@ -102,8 +102,58 @@ async def test_reload_command_needs_manage_server(
             command_payload("reload", permissions=MANAGE_GUILD)
         )
         await settle()
-        assert "Corpus reloaded" in titles(recorder)
+        assert (
+            "has no folder of its own" in first_embed(recorder.sent_messages()[-1])["description"]
+        )
         assert bot.tree.get_command("reload").default_permissions.manage_guild
+
+
+async def test_a_server_admin_reloads_only_their_own_articles(
+    corpus_dir: Path, recorder: RecordingAdapter
+) -> None:
+    (corpus_dir / str(GUILD_ID)).mkdir()
+    (corpus_dir / str(OTHER_GUILD)).mkdir()
+    (corpus_dir / str(OTHER_GUILD) / "other.md").write_text(
+        "# Other\n\nOther server notes on drills.\n"
+    )
+    settings = make_settings(corpus_dir=corpus_dir, reload_cooldown=0)
+    async with running(create_bot(settings, CorpusSet.load(corpus_dir))) as bot:
+        bot.owner_id = 1  # somebody else
+        shared, other = bot.corpora.shared, bot.corpora.guilds[OTHER_GUILD]
+        (corpus_dir / str(GUILD_ID) / "own.md").write_text(
+            "# Lagoon Notes\n\n## The Lagoon Accord\n\nThe lagoon accord settled the dispute.\n"
+        )
+        (corpus_dir / "new-shared.md").write_text("# New\n\nA new shared article on drills.\n")
+        bot._connection.parse_interaction_create(
+            command_payload("reload", permissions=MANAGE_GUILD)
+        )
+        await settle()
+        reply = first_embed(recorder.sent_messages()[-1])
+        assert reply["title"] == "This server's articles reloaded"
+        assert reply["description"] == "added: Lagoon Notes; this server's own articles: 0 → 1"
+        assert bot.corpora.shared is shared, "the shared corpus is the owner's"
+        assert bot.corpora.guilds[OTHER_GUILD] is other, "another server is untouched"
+        assert "New" not in {a.title for a in bot.corpora.for_guild(GUILD_ID).articles}
+
+
+async def test_no_reload_through_a_user_install_and_a_cooldown(
+    corpus_dir: Path, recorder: RecordingAdapter
+) -> None:
+    (corpus_dir / str(GUILD_ID)).mkdir()
+    settings = make_settings(corpus_dir=corpus_dir, reload_cooldown=60)
+    async with running(create_bot(settings, CorpusSet.load(corpus_dir))) as bot:
+        bot.owner_id = 1  # somebody else
+        bot._connection.parse_interaction_create(
+            command_payload("reload", permissions=MANAGE_GUILD, user_install=True)
+        )
+        await settle()
+        assert "Manage Server" in first_embed(recorder.callbacks()[-1]["data"])["description"]
+        for _ in range(2):
+            bot._connection.parse_interaction_create(
+                command_payload("reload", permissions=MANAGE_GUILD)
+            )
+            await settle()
+        assert "try again in" in first_embed(recorder.callbacks()[-1]["data"])["description"]
 
 
 async def test_sighup_reloads(corpus_dir: Path, recorder: RecordingAdapter) -> None:
