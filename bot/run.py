@@ -12,6 +12,7 @@ import aiohttp
 import discord
 
 from bot.client import create_bot
+from bot.redact import RedactingFilter
 from bot.settings import Settings
 from retrieval.library import CorpusSet
 from retrieval.model import CorpusError
@@ -36,7 +37,7 @@ def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
     if problem or settings.discord_token is None:
         print(f"diplobrief: error: {problem}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, log_queries=settings.log_queries)
     try:
         corpora = CorpusSet.load(settings.corpus_dir, encoder=encoder_for(settings.search_mode))
     except (CorpusError, SemanticUnavailableError) as error:
@@ -71,9 +72,10 @@ class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, *, log_queries: bool = False) -> None:
     """One handler on the root logger (a second run in the same process replaces it),
-    in discord.py's format; no warning about voice support the bot does not use."""
+    in discord.py's format, redacting tokens and (unless LOG_QUERIES) users' text; no
+    warning about voice support the bot does not use."""
     root = logging.getLogger()
     for handler in [h for h in root.handlers if isinstance(h, _CurrentStderr)]:
         root.removeHandler(handler)
@@ -86,6 +88,7 @@ def configure_logging(level: str) -> None:
             "[{asctime}] [{levelname:<8}] {name}: {message}", "%Y-%m-%d %H:%M:%S", style="{"
         )
     )
+    handler.addFilter(RedactingFilter(keep_queries=log_queries))
     root.addHandler(handler)
     root.setLevel(getattr(logging, level))
     discord.VoiceClient.warn_nacl = False
