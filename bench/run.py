@@ -127,6 +127,7 @@ def one_scale(scale: int, *, with_plain: bool, with_bm25s: bool) -> dict[str, An
     from bot.render import briefing_text
     from retrieval.briefing import build_briefing
     from retrieval.library import Library
+    from retrieval.structured import structured_briefing
 
     corpus = synthetic_corpus(scale)
     before = rss_mb()
@@ -143,6 +144,16 @@ def one_scale(scale: int, *, with_plain: bool, with_bm25s: bool) -> dict[str, An
     texts = queries()
     result["search"] = percentiles(timed(lambda q: library.search(q), texts))
     result["brief"] = percentiles(timed(lambda q: briefing_text(build_briefing(library, q)), texts))
+    result["structured_brief"] = percentiles(
+        timed(lambda q: briefing_text(structured_briefing(library, q)), texts)
+    )
+    from bot.suggest import topic_suggestions
+
+    started = time.perf_counter()
+    topics = topic_suggestions(library)
+    result["autocomplete_index_s"] = time.perf_counter() - started
+    keystrokes = [q[:n] for q in texts for n in (1, 3, 6, 12)]
+    result["autocomplete"] = percentiles(timed(topics.matching, keystrokes))
 
     # The same tokens for every engine: each query's analysed terms, weight 1.
     from retrieval.sections import section_tokens
@@ -327,6 +338,16 @@ def table(results: dict[str, Any]) -> str:
             f"{_pair(r.get('search'))} | {_pair(r.get('brief'))} | {_cell(r.get('ours_scoring'))} / "
             f"{_cell(r.get('plain_scoring'))} / {_cell(r.get('bm25s_scoring'))} | "
             f"{r.get('identical_top10', '–')} |"
+        )
+    lines += [
+        "",
+        "| scale | structured brief p50/p99 ms | autocomplete index s | keystroke p50/p99 ms |",
+    ]
+    lines.append("| --- | --- | --- | --- |")
+    for r in results["scales"]:
+        lines.append(
+            f"| {r['scale']}× | {_pair(r.get('structured_brief'))} | "
+            f"{r.get('autocomplete_index_s', 0):.2f} | {_pair(r.get('autocomplete'))} |"
         )
     cli = results.get("cli")
     if cli:

@@ -12,6 +12,7 @@ dropped and at most two sentences come from one section.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,6 +52,11 @@ class Candidate:
     paragraph: str
     section_id: str
     terms: frozenset[str]
+    # What the score is made of beyond the sentence's own match, to score it again for
+    # another kind of answer (rescored).
+    context: float = 0.0
+    section_part: float = 0.0
+    semantic: float = 0.0
 
     @property
     def text(self) -> str:
@@ -79,21 +85,29 @@ class _Scorer:
         """The idf-weighted query mass these terms carry."""
         return sum(self.idf[t] * w for t, w in self.weights.items() if t in terms)
 
-    def score(self, text: str, own: float, context: float, section_part: float) -> float:
+    def score(
+        self,
+        text: str,
+        own: float,
+        context: float,
+        section_part: float,
+        shape: Shape | None = None,
+    ) -> float:
         """The sentence's score: its match, its paragraph's, its subject and its shape."""
         config = self.config
+        shape = shape or self.shape
         # An explanation follows the statement it explains: for why and how, what the
         # sentence before said counts as fully as the sentence's own words.
-        explains = self.shape in (Shape.WHY, Shape.HOW)
+        explains = shape in (Shape.WHY, Shape.HOW)
         relevance = (own + (1.0 if explains else config.context_weight) * context) / self.mass
         score = (1 - config.section_weight) * relevance + section_part
         subject = self.subject_end(text)
         if subject is not None:
             score += config.subject_bonus
-        if self.shape is Shape.DEFINITION:
+        if shape is Shape.DEFINITION:
             if subject is not None and defines(text, subject):
                 score += config.shape_bonus
-        elif self.shape is not Shape.TOPIC and answers_shape(text, self.shape):
+        elif shape is not Shape.TOPIC and answers_shape(text, shape):
             score += config.shape_bonus
         return score
 
@@ -132,6 +146,23 @@ def scored_candidates(
         candidates.extend(_section_candidates(library, scorer, hit, rank, top_score, result.vector))
     candidates.sort(key=lambda c: (-c.score, c.section_rank, c.start))
     return candidates
+
+
+def rescored(
+    library: Library, result: SearchResult, candidates: list[Candidate], shape: Shape
+) -> list[Candidate]:
+    """The same candidates scored as answering ``shape`` instead, best first (cheaper
+    than scoring the sections again)."""
+    scorer = _Scorer.of(library, result, shape)
+    again = [
+        dataclasses.replace(
+            c,
+            score=scorer.score(c.text, c.match, c.context, c.section_part) + c.semantic,
+        )
+        for c in candidates
+    ]
+    again.sort(key=lambda c: (-c.score, c.section_rank, c.start))
+    return again
 
 
 def select_sentences(library: Library, result: SearchResult, *, limit: int) -> list[Candidate]:
@@ -189,14 +220,27 @@ def _section_candidates(
             context_terms = before.terms - own_terms
         own, context = scorer.match(own_terms), scorer.match(context_terms)
         score = scorer.score(paragraph[start : sentence.end], own, context, section_part)
+        semantic = 0.0
         if closeness is not None:
             near = closeness[first : index + 1]
-            score += scorer.config.sentence_semantic_weight * float(np.max(near))
+            semantic = scorer.config.sentence_semantic_weight * float(np.max(near))
         unigrams = frozenset(
             u for earlier in sentences[first : index + 1] for u in earlier.unigrams
         )
         out.append(
-            Candidate(score, own, rank, start, sentence.end, paragraph, section.id, unigrams)
+            Candidate(
+                score + semantic,
+                own,
+                rank,
+                start,
+                sentence.end,
+                paragraph,
+                section.id,
+                unigrams,
+                context,
+                section_part,
+                semantic,
+            )
         )
     return out
 

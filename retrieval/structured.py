@@ -28,6 +28,7 @@ from retrieval.excerpts import (
     clashes,
     overlap,
     points_back,
+    rescored,
     scored_candidates,
 )
 from retrieval.library import Library, SearchResult, heading_key
@@ -171,8 +172,8 @@ def structured_picks(library: Library, result: SearchResult) -> list[Pick]:
         hits = tuple(hit for hit in relevant.hits if facets[hit.section_id] is facet)
         if not hits:
             continue  # the corpus says nothing on this facet of the topic
-        of_facet = SearchResult(relevant.query, hits, relevant.vector)
-        candidates = scored_candidates(library, of_facet, shape=_FACET_SHAPES[facet])
+        of_facet = [c for c in everything if c.section_id in {h.section_id for h in hits}]
+        candidates = rescored(library, relevant, of_facet, _FACET_SHAPES[facet])
         best = _best(candidates, about, chosen, topic)
         if best is not None:
             chosen.append(best)
@@ -214,10 +215,12 @@ def _case_point(library: Library, result: SearchResult, picks: Sequence[Pick]) -
     quoted = [said(pick.text, terms) for pick in picks]
     for case in library.cases.cases:
         for source in case.sources:
+            if source.section_id not in sections or points_back(source.intro):
+                continue
+            words = frozenset(tokenize(source.intro))
             shown = said(source.intro, terms)
             fresh = all(overlap(shown, other) < DUPLICATE_OVERLAP for other in quoted)
-            told_here = source.section_id in sections and fresh and not points_back(source.intro)
-            if told_here and terms & frozenset(library.analyser.analyse(source.intro).terms):
+            if fresh and terms & words:
                 return Pick(source.section_id, source.intro, Facet.CASES, case.name)
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -9,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import MAX_QUERY_LENGTH, by_user, search_cooldown
-from bot.suggest import known_topics, matching
+from bot.suggest import cached_topics, topic_suggestions
 from bot.views import ReplyKind
 
 if TYPE_CHECKING:
@@ -45,8 +46,10 @@ class BriefingCog(commands.Cog):
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        topics = known_topics(self.bot.replies.library_for(interaction))
-        return [app_commands.Choice(name=t, value=t) for t in matching(topics, current)]
+        library = self.bot.replies.library_for(interaction)
+        # Indexed once per library, off the event loop; then each keystroke is cheap.
+        topics = cached_topics(library) or await asyncio.to_thread(topic_suggestions, library)
+        return [app_commands.Choice(name=t, value=t) for t in topics.matching(current)]
 
     @app_commands.command(
         name="ask", description="Ask a question; the answer is quoted from the articles"

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.checks import MAX_QUERY_LENGTH, by_user, search_cooldown
 from bot.embeds import cases_embed, no_case_embed
-from bot.suggest import matching
+from bot.suggest import case_suggestions
 from bot.views import ReplyKind
 from retrieval.briefing import case_briefing
 
@@ -65,8 +65,8 @@ class CasesCog(commands.Cog):
     async def name_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        labels = self.bot.replies.library_for(interaction).cases.labels()
-        return [app_commands.Choice(name=n, value=n) for n in matching(labels, current)]
+        labels = case_suggestions(self.bot.replies.library_for(interaction))
+        return [app_commands.Choice(name=n, value=n) for n in labels.matching(current)]
 
 
 async def setup(bot: DiploBot) -> None:
