@@ -279,11 +279,26 @@ def cli_wall_time() -> dict[str, Any]:
 
 
 async def bot_throughput(count: int = 500) -> dict[str, Any]:
-    """Interactions per second through the loopback Discord, event to callback."""
+    """Interactions through the loopback Discord, event to callback: a burst of 500 (the
+    throughput), a burst of 2,000 and 600/s for 10 s (overload: answered, shed, late)."""
     from retrieval.library import Library
-    from tests.bot.discord_fakes import command_payload
     from tests.bot.loopback import loopback
     from tests.bot.test_loopback import running_bot
+
+    library = Library(load_corpus(ROOT / "corpus"))
+    results: dict[str, Any] = {}
+    for name, total, rate in (
+        ("burst_500", count, 0),
+        ("burst_2000", 2000, 0),
+        ("rate_600", 6000, 600),
+    ):
+        async with loopback() as fake, running_bot(fake, library) as bot:
+            results[name] = await _load(fake, bot, total, rate)
+    return {**results["burst_500"], "overload": results}
+
+
+async def _load(fake: Any, bot: Any, total: int, rate: float) -> dict[str, Any]:
+    from tests.bot.discord_fakes import command_payload
 
     topics = [
         "cyber diplomacy",
@@ -295,25 +310,31 @@ async def bot_throughput(count: int = 500) -> dict[str, Any]:
         "deterrence",
         "military attachés",
     ]
-    library = Library(load_corpus(ROOT / "corpus"))
-    async with loopback() as fake, running_bot(fake, library) as _bot:
-        payloads = [
-            command_payload(
-                "brief", topic=topics[n % len(topics)], user_id=800000000000000000 + n % 20
-            )
-            for n in range(count)
-        ]
-        started = time.perf_counter()
-        answers = await fake.wait_all(
-            await fake.send_many(payloads),
-            timeout=120,
-        )
-        elapsed = time.perf_counter() - started
+    payloads = [
+        command_payload("brief", topic=topics[n % len(topics)], user_id=800000000000000000 + n % 20)
+        for n in range(total)
+    ]
+    ids: list[str] = []
+    started = time.perf_counter()
+    if rate:
+        for n, payload in enumerate(payloads):
+            ids.append(await fake.send(payload))
+            delay = started + (n + 1) / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+    else:
+        for k in range(0, total, 250):  # the control route takes 1 MB a request
+            ids += await fake.send_many(payloads[k : k + 250])
+    answers = await fake.wait_all(ids, timeout=180)
+    elapsed = time.perf_counter() - started
+    state = await fake.state()
     latencies = [a.latency for a in answers if a.latency is not None]
     return {
-        "interactions": count,
+        "interactions": total,
         "answered": len(latencies),
-        "per_second": count / elapsed,
+        "shed": bot.tree.shed.total + bot.replies.shed.total,
+        "late": sum(r["status"] == 404 for r in state["requests"]),
+        "per_second": total / elapsed,
         **percentiles(latencies),
     }
 
@@ -378,6 +399,11 @@ def table(results: dict[str, Any]) -> str:
             f"event→callback p50 {bot['p50_ms']:.0f} ms, p99 {bot['p99_ms']:.0f} ms "
             f"({bot['answered']}/{bot['interactions']} answered)."
         )
+        for name, r in bot.get("overload", {}).items():
+            lines.append(
+                f"Overload {name}: {r['answered']}/{r['interactions']} answered, {r['shed']} shed,"
+                f" {r['late']} late; p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms."
+            )
     lines.append(f"Machine: {results['machine']}.")
     return "\n".join(lines)
 

@@ -21,6 +21,7 @@ from discord.ext import commands
 
 from bot.corpora import Corpora
 from bot.errors import UserFacingError, report_error
+from bot.overload import DiploTree
 from bot.replies import Replies
 from bot.settings import Settings
 from bot.views import MoreButton, ReadSectionSelect
@@ -49,6 +50,7 @@ class DiploBot(commands.AutoShardedBot):
             "allowed_contexts": app_commands.AppCommandContext(
                 guild=True, dm_channel=True, private_channel=True
             ),
+            "tree_cls": DiploTree,
             "shard_count": settings.shard_count or 1,
             "shard_ids": settings.shard_ids,
         }

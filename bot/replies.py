@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import discord
@@ -20,6 +21,7 @@ from bot import limits
 from bot.corpora import Corpora
 from bot.embeds import briefing_embed, section_embeds
 from bot.errors import UserFacingError, report_error
+from bot.overload import DEFER_BY_SECONDS, RoundTrips, ShedCounter, age, too_late
 from bot.settings import Settings
 from bot.views import BriefingView, QueryStore, ReplyKind, briefing_view
 from retrieval.briefing import Briefing, build_briefing
@@ -32,12 +34,25 @@ log = logging.getLogger("diplobrief")
 # Discord's 3-second window.
 DEFER_AFTER_SECONDS = 1.0
 assert DEFER_AFTER_SECONDS < limits.INTERACTION_RESPONSE_SECONDS
+# First responses in flight at once (the HTTP pool has room for more: edits and
+# follow-ups are not in a hurry).
+RESPONSES_IN_FLIGHT = 16
+BRIEFING_WORKERS = 2
+# Queued briefing work (estimated seconds) beyond which a new interaction is deferred
+# before its work starts: a burst is deferred in arrival order, then worked through.
+BACKLOG_SECONDS = 0.25
+# Edits of deferred responses in flight at once (they have 15 minutes).
+EDITS_IN_FLIGHT = 4
 # Views kept in memory so their timeout can grey out the components; older ones are
 # stopped (their buttons still work: their state is in the custom_id).
 MAX_LIVE_VIEWS = 1000
 
 
 BriefingMaker = Callable[[Library], Briefing]
+
+
+class TooLate(Exception):
+    """The answer is not ready and the interaction is too old to defer: give it up."""
 
 
 def briefing_maker(kind: ReplyKind, text: str, *, offset: int = 0, count: int) -> BriefingMaker:
@@ -58,6 +73,15 @@ class Replies:
         self.corpora = corpora
         self.query_store = QueryStore()
         self.live_views: dict[int, BriefingView] = {}
+        self.shed = ShedCounter()
+        self._responding = asyncio.Semaphore(RESPONSES_IN_FLIGHT)
+        self._round_trips = RoundTrips()
+        self._work_time = RoundTrips(initial=0.01)  # seconds one briefing takes, lately
+        self._editing = asyncio.Semaphore(EDITS_IN_FLIGHT)
+        # Briefings are CPU work under the GIL: more threads would only take CPU from the
+        # event loop, which must keep answering.
+        self._workers = ThreadPoolExecutor(BRIEFING_WORKERS, thread_name_prefix="briefing")
+        self._queued = 0
 
     def library_for(self, interaction: discord.Interaction) -> Library:
         """The library this interaction may search: its server's, else the shared one."""
@@ -89,16 +113,20 @@ class Replies:
         its components; ``in_place`` edits the message a component was pressed on."""
         started = time.perf_counter()
         library = self.library_for(interaction)  # a reload meanwhile does not affect this
-        briefing = await self._off_loop(
-            interaction, lambda: make(library), private=private, in_place=in_place
-        )
-        if in_place and not briefing.found:
-            raise UserFacingError("There are no more excerpts for this query.")
-        embed = briefing_embed(briefing, question=kind is ReplyKind.ASK)
-        view = briefing_view(briefing, kind=kind, store=self.query_store)
-        await self._send(
-            interaction, embed, view, ephemeral=private or not briefing.found, in_place=in_place
-        )
+        try:
+            briefing = await self._off_loop(
+                interaction, lambda: make(library), private=private, in_place=in_place
+            )
+            if in_place and not briefing.found:
+                raise UserFacingError("There are no more excerpts for this query.")
+            embed = briefing_embed(briefing, question=kind is ReplyKind.ASK)
+            view = briefing_view(briefing, kind=kind, store=self.query_store)
+            await self._send(
+                interaction, embed, view, ephemeral=private or not briefing.found, in_place=in_place
+            )
+        except TooLate:
+            self.shed.shed(interaction)
+            return
         self.log_command(interaction, logged_query, len(briefing.sources), started)
 
     async def more(
@@ -144,14 +172,60 @@ class Replies:
         private: bool,
         in_place: bool,
     ) -> Briefing:
-        task = asyncio.ensure_future(asyncio.to_thread(work))
-        done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_SECONDS)
-        if not done and not interaction.response.is_done():
-            if in_place:
-                await interaction.response.defer()  # "updating…" on the pressed message
-            else:
-                await interaction.response.defer(ephemeral=private, thinking=True)
-        return await task
+        loop = asyncio.get_running_loop()
+        self._queued += 1
+        try:
+            backlog = self._queued * self._work_time.expected / BRIEFING_WORKERS
+            if backlog > BACKLOG_SECONDS:
+                # More queued than the workers clear in time: defer first, work after.
+                # Deferring is one cheap request, and briefing threads would take the
+                # CPU the event loop needs to send it.
+                await self._defer(interaction, private=private, in_place=in_place)
+                return await loop.run_in_executor(self._workers, self._timed(work))
+            task = loop.run_in_executor(self._workers, self._timed(work))
+            # Defer after DEFER_AFTER_SECONDS, sooner if the interaction already waited.
+            wait = max(0.0, min(DEFER_AFTER_SECONDS, DEFER_BY_SECONDS - age(interaction)))
+            done, _ = await asyncio.wait({task}, timeout=wait)
+            if not done:
+                await self._defer(interaction, private=private, in_place=in_place)
+            return await task
+        finally:
+            self._queued -= 1
+
+    def _timed(self, work: Callable[[], Briefing]) -> Callable[[], Briefing]:
+        def run() -> Briefing:
+            started = time.perf_counter()
+            try:
+                return work()
+            finally:
+                self._work_time.record(time.perf_counter() - started)
+
+        return run
+
+    async def _defer(
+        self, interaction: discord.Interaction, *, private: bool, in_place: bool
+    ) -> None:
+        if interaction.response.is_done():
+            return
+        if in_place:  # "updating…" on the pressed message
+            await self._respond(interaction, interaction.response.defer)
+        else:
+            await self._respond(
+                interaction, lambda: interaction.response.defer(ephemeral=private, thinking=True)
+            )
+
+    async def _respond(
+        self, interaction: discord.Interaction, respond: Callable[[], Awaitable[Any]]
+    ) -> None:
+        """Send a first response, a few at a time and in arrival order, so that a burst
+        queues here, where its age is known, rather than in the HTTP pool: one whose
+        turn comes too late is given up (TooLate) instead of sent late."""
+        async with self._responding:
+            if too_late(interaction, self._round_trips.expected):
+                raise TooLate
+            started = time.perf_counter()
+            await respond()
+            self._round_trips.record(time.perf_counter() - started)
 
     async def _send(
         self,
@@ -169,11 +243,15 @@ class Replies:
             kwargs["view"] = None  # the last page: remove the spent components
         message: discord.Message | None = None
         if interaction.response.is_done():
-            message = await interaction.edit_original_response(**kwargs)
+            async with self._editing:  # not in a hurry: first responses come first
+                message = await interaction.edit_original_response(**kwargs)
         elif in_place:
-            await interaction.response.edit_message(**kwargs)
+            await self._respond(interaction, lambda: interaction.response.edit_message(**kwargs))
         else:
-            await interaction.response.send_message(**kwargs, ephemeral=ephemeral)
+            await self._respond(
+                interaction,
+                lambda: interaction.response.send_message(**kwargs, ephemeral=ephemeral),
+            )
         if view is not None:
             view.interaction = interaction
             pressed_on = interaction.message if in_place else None
@@ -190,9 +268,10 @@ class Replies:
             self.live_views.pop(next(iter(self.live_views))).stop()
 
     def stop_views(self) -> None:
-        """Stop every live view (at shutdown)."""
+        """Stop every live view and the briefing workers (at shutdown)."""
         for view in list(self.live_views.values()):
             view.stop()
+        self._workers.shutdown(wait=False, cancel_futures=True)
 
     def log_command(
         self, interaction: discord.Interaction, query: str, hits: int, started: float

@@ -267,15 +267,18 @@ async def test_load_500_interactions_from_20_users(fake: RemoteFake, bot: DiploB
         for n in range(500)
     ]
     answers = await fake.wait_all(await fake.send_many(payloads), timeout=60)
-    assert all(len(a.callbacks) == 1 for a in answers), "exactly one response each"
-    latencies = sorted(a.latency for a in answers if a.latency is not None)
-    assert len(latencies) == 500, "nothing dropped"
+    assert all(len(a.callbacks) <= 1 for a in answers), "never two responses"
+    answered = [a for a in answers if a.callbacks]
+    latencies = sorted(a.latency for a in answered if a.latency is not None)
+    # On a loaded machine some may be shed (too old to answer in 3 s); none is late.
+    assert len(answered) + bot.tree.shed.total + bot.replies.shed.total == 500
+    assert len(answered) >= 250, "a burst of 500 is mostly answered"
     assert max(latencies) < 3.0, "none later than Discord's 3 s"
-    assert all(a.final.get("embeds") for a in answers)
-    assert not await refused(fake)
+    assert all(a.final.get("embeds") for a in answered)
+    assert not await refused(fake), "no late or refused response"
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-    deferred = sum(a.callbacks[0]["type"] == Callback.DEFERRED_CHANNEL_MESSAGE for a in answers)
+    deferred = sum(a.callbacks[0]["type"] == Callback.DEFERRED_CHANNEL_MESSAGE for a in answered)
     print(
         f"load: 500 interactions, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
         f"max {latencies[-1] * 1000:.1f} ms, deferred {deferred}"

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import discord
 from aiohttp import WSMsgType, web
 
 from tests.bot.discord_fakes import (
@@ -40,6 +41,7 @@ JSON = "application/json"
 MESSAGE_CALLBACKS = (Callback.CHANNEL_MESSAGE, Callback.UPDATE_MESSAGE)
 
 _ids = itertools.count(990000000000000000)
+_increment = itertools.count()
 
 
 def _id() -> str:
@@ -498,8 +500,11 @@ class FakeDiscord(LoopbackAddress):
         await self.live(shard).ws.send_str(json.dumps({"op": Op.RECONNECT, "d": None}))
 
     async def send(self, payload: dict[str, Any], *, shard: int = 0) -> Interaction:
-        """Send an INTERACTION_CREATE and return its record (not waiting for the reply)."""
+        """Send an INTERACTION_CREATE and return its record (not waiting for the reply).
+        Like Discord, the interaction's id is made when it is sent: a snowflake of now."""
         session = self.live(shard)
+        now = discord.utils.time_snowflake(discord.utils.utcnow())
+        payload = {**payload, "id": str(now + next(_increment) % 4096)}  # as Discord's increment
         interaction = Interaction(payload=payload, sent_at=time.monotonic(), shard=shard)
         self.interactions[payload["id"]] = interaction
         await session.dispatch("INTERACTION_CREATE", payload)

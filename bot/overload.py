@@ -1,0 +1,112 @@
+"""What the bot does when more arrives than it can answer: answer or defer in arrival
+order, and shed what can no longer be answered in Discord's 3 seconds instead of
+spending work on it (a late first response only earns a 10062 error).
+
+Each interaction is stamped when its gateway event is parsed (before it waits for the
+event loop), so its age counts the time spent queued in the bot itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot import limits
+
+log = logging.getLogger("diplobrief")
+
+RECEIVED = "diplobrief.received"
+# Past this age a first response cannot reach Discord within its 3 seconds.
+SHED_AFTER_SECONDS = 2.5
+# A slow answer is deferred by this age at the latest.
+DEFER_BY_SECONDS = 2.0
+# Shed interactions are logged in one line at most this often.
+SHED_LOG_EVERY_SECONDS = 10.0
+assert DEFER_BY_SECONDS < SHED_AFTER_SECONDS < limits.INTERACTION_RESPONSE_SECONDS
+
+
+# Discord's clock and ours may disagree by a little; by more than this, ours is not trusted.
+MAX_CLOCK_SKEW_SECONDS = 60.0
+
+
+def age(interaction: discord.Interaction) -> float:
+    """Seconds since Discord created the interaction (its id is a timestamp), or since
+    its event was parsed here, whichever is longer: events can wait unread in the
+    socket, which only the first measures."""
+    received = interaction.extras.get(RECEIVED)
+    here = 0.0 if received is None else time.monotonic() - received
+    since_created = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    if 0.0 <= since_created < MAX_CLOCK_SKEW_SECONDS:
+        return max(here, since_created)
+    return here
+
+
+# What a first response must leave to spare within Discord's 3 seconds.
+SAFETY_SECONDS = 0.2
+
+
+def too_late(interaction: discord.Interaction, round_trip: float = 0.0) -> bool:
+    """Whether a first response could no longer reach Discord in time: the interaction is
+    past SHED_AFTER_SECONDS, or a response sent now would land after the window, given
+    how long responses take to reach Discord lately (``round_trip``)."""
+    spent = age(interaction)
+    window = limits.INTERACTION_RESPONSE_SECONDS - SAFETY_SECONDS
+    return spent > SHED_AFTER_SECONDS or spent + round_trip > window
+
+
+class RoundTrips:
+    """How long something (a first response, a briefing) takes lately: a moving average."""
+
+    def __init__(self, weight: float = 0.2, initial: float = 0.0) -> None:
+        self.expected = initial
+        self._weight = weight
+
+    def record(self, seconds: float) -> None:
+        """Count one response's round trip."""
+        self.expected += self._weight * (seconds - self.expected)
+
+
+class ShedCounter:
+    """Counts shed interactions and logs them in one line now and then."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self._unlogged = 0
+        self._logged_at = 0.0
+
+    def shed(self, interaction: discord.Interaction) -> None:
+        """Count one interaction given up on."""
+        self.total += 1
+        self._unlogged += 1
+        now = time.monotonic()
+        if now - self._logged_at >= SHED_LOG_EVERY_SECONDS:
+            log.warning(
+                "overloaded: shed %d interaction(s) that waited over %.1f s (%d in all)",
+                self._unlogged,
+                SHED_AFTER_SECONDS,
+                self.total,
+            )
+            self._unlogged, self._logged_at = 0, now
+
+
+class DiploTree(app_commands.CommandTree):  # type: ignore[type-arg]
+    """The command tree: stamps each interaction on arrival, and sheds those already too
+    old to answer when their turn comes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shed = ShedCounter()
+
+    def _from_interaction(self, interaction: discord.Interaction) -> None:
+        interaction.extras[RECEIVED] = time.monotonic()
+        super()._from_interaction(interaction)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if too_late(interaction):
+            self.shed.shed(interaction)
+            return False  # dropped quietly: no work, no late response
+        return True
