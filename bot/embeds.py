@@ -72,21 +72,7 @@ def briefing_embed(briefing: Briefing, *, question: bool = False) -> discord.Emb
         title=truncate(title, limits.EMBED_TITLE),
         colour=BRAND_COLOUR if briefing.found else WARNING_COLOUR,
     )
-    notes = [f"*{escape_markdown(note)}*" for note in briefing.notes]
-    excerpts = [
-        excerpt_line(
-            excerpt,
-            number,
-            mark_excerpt(excerpt, escape=escape_markdown),
-            MARKDOWN_BOLD,
-            escape=escape_markdown,
-        )
-        for number, excerpt in enumerate(briefing.excerpts, start=briefing.offset + 1)
-    ]
-    if not briefing.found and briefing.suggestions:
-        excerpts.append("Try one of these topics instead:")
-        excerpts.extend(f"• {escape_markdown(topic)}" for topic in briefing.suggestions)
-    embed.description = _lines_within([*notes, *excerpts], limits.EMBED_DESCRIPTION) or None
+    embed.description = _lines_within(_briefing_lines(briefing), limits.EMBED_DESCRIPTION) or None
     if briefing.sources:
         lines = [f"[{s.citation_no}] {escape_markdown(s.label)}" for s in briefing.sources]
         embed.add_field(
@@ -104,6 +90,18 @@ def briefing_embed(briefing: Briefing, *, question: bool = False) -> discord.Emb
         footer += " · More for the next excerpts"
     embed.set_footer(text=truncate(footer, limits.EMBED_FOOTER))
     return fit_message([embed])[0]
+
+
+def _briefing_lines(briefing: Briefing) -> list[str]:
+    """The description's lines: notes, then the excerpts (or topics to try instead)."""
+    lines = [f"*{escape_markdown(note)}*" for note in briefing.notes]
+    for number, excerpt in enumerate(briefing.excerpts, start=briefing.offset + 1):
+        marked = mark_excerpt(excerpt, escape=escape_markdown)
+        lines.append(excerpt_line(excerpt, number, marked, MARKDOWN_BOLD, escape=escape_markdown))
+    if not briefing.found and briefing.suggestions:
+        lines.append("Try one of these topics instead:")
+        lines.extend(f"• {escape_markdown(topic)}" for topic in briefing.suggestions)
+    return lines
 
 
 def sources_embed(library: Library) -> discord.Embed:

@@ -96,14 +96,7 @@ def briefing_json(library: Library, briefing: Briefing) -> dict[str, Any]:
     return {
         "query": briefing.query,
         "searched_for": briefing.searched_for,
-        "bottom_line": next(
-            (
-                {"text": e.text, "citation": e.citation_no}
-                for e in briefing.excerpts
-                if e.facet == "Bottom line"
-            ),
-            None,
-        ),
+        "bottom_line": _bottom_line(briefing),
         "excerpts": [
             {
                 "text": e.text,
@@ -121,6 +114,13 @@ def briefing_json(library: Library, briefing: Briefing) -> dict[str, Any]:
         "notes": list(briefing.notes),
         "suggestions": list(briefing.suggestions),
     }
+
+
+def _bottom_line(briefing: Briefing) -> dict[str, Any] | None:
+    for excerpt in briefing.excerpts:
+        if excerpt.facet == "Bottom line":
+            return {"text": excerpt.text, "citation": excerpt.citation_no}
+    return None
 
 
 def search_json(library: Library, result: SearchResult) -> list[dict[str, Any]]:

@@ -196,53 +196,61 @@ def _section_candidates(
     vector: np.ndarray | None,
 ) -> list[Candidate]:
     section = library.sections[hit.section_id]
-    section_part = scorer.config.section_weight * hit.score / top_score
-    sentences = library.sentences[section.id]
-    closeness = _closeness(library, section.id, vector)
+    place = _Place(
+        section.id,
+        library.sentences[section.id],
+        rank,
+        scorer.config.section_weight * hit.score / top_score,
+        _closeness(library, section.id, vector),
+    )
     out: list[Candidate] = []
-    for index, sentence in enumerate(sentences):
+    for index, sentence in enumerate(place.sentences):
         paragraph = section.paragraphs[sentence.paragraph]
         text = paragraph[sentence.start : sentence.end]
         if len(text) < MIN_SENTENCE_CHARS or text.endswith(":"):
             continue
-        before = _before(sentences, index)
-        if _POINTS_BACK.match(text) and not _has_referent(paragraph, sentences, index - 1):
+        if _POINTS_BACK.match(text) and not _has_referent(paragraph, place.sentences, index - 1):
             continue  # "Such exercises …" opening a paragraph: its referent is elsewhere
-        own_terms, context_terms, start = sentence.terms, frozenset[str](), sentence.start
-        first = index
-        while _POINTS_BACK.match(paragraph[sentences[first].start : sentences[first].end]):
-            first -= 1  # quote back to the sentence that names what it points to
-        if first < index:
-            start = sentences[first].start
-            for earlier in sentences[first:index]:
-                own_terms |= earlier.terms
-        elif before is not None:
-            context_terms = before.terms - own_terms
-        own, context = scorer.match(own_terms), scorer.match(context_terms)
-        score = scorer.score(paragraph[start : sentence.end], own, context, section_part)
-        semantic = 0.0
-        if closeness is not None:
-            near = closeness[first : index + 1]
-            semantic = scorer.config.sentence_semantic_weight * float(np.max(near))
-        unigrams = frozenset(
-            u for earlier in sentences[first : index + 1] for u in earlier.unigrams
-        )
-        out.append(
-            Candidate(
-                score + semantic,
-                own,
-                rank,
-                start,
-                sentence.end,
-                paragraph,
-                section.id,
-                unigrams,
-                context,
-                section_part,
-                semantic,
-            )
-        )
+        out.append(_candidate(scorer, place, paragraph, index))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where candidates come from: a section's sentences, rank and score share."""
+
+    section_id: str
+    sentences: tuple[SentenceTerms, ...]
+    rank: int
+    section_part: float
+    closeness: np.ndarray | None
+
+
+def _candidate(scorer: _Scorer, place: _Place, paragraph: str, index: int) -> Candidate:
+    """One sentence scored: quoted back to its referent if it points back, else with
+    the sentence before it as context."""
+    sentences = place.sentences
+    sentence, before = sentences[index], _before(sentences, index)
+    own_terms, context_terms = sentence.terms, frozenset[str]()
+    first = index
+    while _POINTS_BACK.match(paragraph[sentences[first].start : sentences[first].end]):
+        first -= 1  # quote back to the sentence that names what it points to
+    for earlier in sentences[first:index]:
+        own_terms |= earlier.terms
+    if first == index and before is not None:
+        context_terms = before.terms - own_terms
+    start = sentences[first].start
+    own, context = scorer.match(own_terms), scorer.match(context_terms)
+    score = scorer.score(paragraph[start : sentence.end], own, context, place.section_part)
+    semantic = 0.0
+    if place.closeness is not None:
+        near = place.closeness[first : index + 1]
+        semantic = scorer.config.sentence_semantic_weight * float(np.max(near))
+    unigrams = frozenset(u for earlier in sentences[first : index + 1] for u in earlier.unigrams)
+    return Candidate(
+        score + semantic, own, place.rank, start, sentence.end, paragraph, place.section_id,
+        unigrams, context, place.section_part, semantic,
+    )  # fmt: skip
 
 
 def _closeness(library: Library, section_id: str, vector: np.ndarray | None) -> np.ndarray | None:

@@ -60,13 +60,7 @@ class BM25Index:
         keys = np.asarray(term_ids, dtype=np.int64) * n_docs + doc_of_token
         pairs, tf = np.unique(keys, return_counts=True)  # sorted by term, then document
         terms_of, docs_of = np.divmod(pairs, n_docs)
-        df = np.bincount(terms_of, minlength=n_terms)
-        idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
-        idf[idf < 0] = epsilon * idf.mean()
-        # In a corpus of one or two sections every idf is zero or negative, so nothing
-        # would ever match; a tiny positive floor keeps matches ranked by term frequency
-        # (it never changes a score where rank-bm25's floor is already positive).
-        idf = np.maximum(idf, MIN_IDF)
+        idf = _idf(np.bincount(terms_of, minlength=n_terms), n_docs, epsilon)
         avgdl = lengths.sum() / n_docs
         norm = k1 * (1 - b + b * lengths / avgdl)
         self._weights = idf[terms_of] * tf * (k1 + 1) / (tf + norm[docs_of])
@@ -115,6 +109,16 @@ class BM25Index:
     def top(self, weighted_terms: Mapping[str, float], k: int) -> list[Hit]:
         """The k best documents, best first, ties by corpus order; zero scores dropped."""
         return hits_from_scores(self.doc_ids, self.scores(weighted_terms), k)
+
+
+def _idf(df: np.ndarray, n_docs: int, epsilon: float) -> np.ndarray:
+    """rank-bm25's idf: negative ones floored at epsilon x the mean; and, for a corpus of
+    one or two sections where every idf is zero or negative (so nothing would ever
+    match), a tiny positive floor that keeps matches ranked by term frequency (it never
+    changes a score where rank-bm25's floor is already positive)."""
+    idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
+    idf[idf < 0] = epsilon * idf.mean()
+    return np.maximum(idf, MIN_IDF)
 
 
 def hits_from_scores(doc_ids: Sequence[str], scores: np.ndarray, k: int) -> list[Hit]:

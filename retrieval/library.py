@@ -21,6 +21,7 @@ from retrieval.query import GENERAL_ACRONYMS, Query, QueryAnalyser, mine_acronym
 from retrieval.sections import section_sentences, section_tokens
 from retrieval.semantic import (
     Encoder,
+    SectionVectors,
     SentenceVectors,
     reciprocal_rank_fusion,
     section_embeddings,
@@ -73,22 +74,26 @@ class Library:
         self.acronyms = MappingProxyType(mine_acronyms(texts))
         acronyms = {**GENERAL_ACRONYMS, **self.acronyms}
         self.encoder = encoder
-        self.embeddings = None
+        self.embeddings: SectionVectors | None = None
         self.sentence_vectors: SentenceVectors | None = None
         if encoder is not None:
-            self.embeddings = section_embeddings(
-                ordered, encoder, corpus_dir=corpus_dir, progress=progress
-            )
-            self.sentence_vectors = sentence_embeddings(
-                self._sentence_texts(ordered), encoder, corpus_dir=corpus_dir, progress=progress
-            )
+            self._embed(ordered, encoder, corpus_dir, progress)
         self.curation = curation or Curation()
         self.cases = CaseCatalogue(extract_cases(ordered, acronyms, self.curation))
         self.analyser = QueryAnalyser(self._vocabulary(ordered), self.index, acronyms, config)
         self._by_heading: dict[str, list[str]] = {}
-        for section in ordered:
-            if not section.lead:
-                self._by_heading.setdefault(heading_key(section.heading), []).append(section.id)
+        for section in (s for s in ordered if not s.lead):
+            self._by_heading.setdefault(heading_key(section.heading), []).append(section.id)
+
+    def _embed(
+        self, ordered: list[Section], encoder: Encoder, corpus_dir: Path | None, progress: bool
+    ) -> None:
+        self.embeddings = section_embeddings(
+            ordered, encoder, corpus_dir=corpus_dir, progress=progress
+        )
+        self.sentence_vectors = sentence_embeddings(
+            self._sentence_texts(ordered), encoder, corpus_dir=corpus_dir, progress=progress
+        )
 
     def _build_index(self, ordered: list[Section]) -> BM25Index:
         config = self.config

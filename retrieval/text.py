@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -129,11 +130,19 @@ def normalize(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _prefixes(prefixes: Iterable[str]) -> re.Pattern[str]:
+    """One pattern matching any of these prefixes (longest first), instead of a loop."""
+    return re.compile("|".join(map(re.escape, sorted(prefixes, key=len, reverse=True))))
+
+
+_BRITISH_PREFIX = _prefixes(_BRITISH_STEMS)
+
+
 def americanize(word: str) -> str:
     """Fold a lower-case British spelling to the American one (`defence` -> `defense`)."""
-    for british, american in _BRITISH_STEMS.items():
-        if word.startswith(british):
-            return american + word[len(british) :]
+    british = _BRITISH_PREFIX.match(word)
+    if british:
+        return _BRITISH_STEMS[british.group()] + word[british.end() :]
     match = _ISE_SUFFIX.match(word)
     if match and match["stem"] not in _ISE_WORDS and (match["stem"] + "is") not in _ISE_WORDS:
         return f"{match['stem']}iz{match['end']}"
@@ -163,14 +172,18 @@ _DISTINCT_STEMS: tuple[tuple[str, str], ...] = (
 )
 
 
+_DISTINCT = dict(_DISTINCT_STEMS)
+_DISTINCT_PREFIX = _prefixes(_DISTINCT)
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball-stem one lower-case, Americanised word (kept apart where Snowball would
     join it with words of another meaning)."""
     word = americanize(word)
-    for prefix, own_stem in _DISTINCT_STEMS:
-        if word.startswith(prefix):
-            return own_stem
+    distinct = _DISTINCT_PREFIX.match(word)
+    if distinct:
+        return _DISTINCT[distinct.group()]
     return _stemmer.stemWord(word)
 
 
