@@ -91,7 +91,7 @@ class DiploBot(commands.AutoShardedBot):
     async def close(self) -> None:
         with contextlib.suppress(*_NO_SIGNALS):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
-        self.replies.stop_views()
+        self.replies.close()
         await super().close()
 
     async def on_ready(self) -> None:

@@ -58,15 +58,15 @@ def too_late(interaction: discord.Interaction, round_trip: float = 0.0) -> bool:
     return spent > SHED_AFTER_SECONDS or spent + round_trip > window
 
 
-class RoundTrips:
-    """How long something (a first response, a briefing) takes lately: a moving average."""
+class MovingAverage:
+    """How long something (a first response, a briefing) takes lately."""
 
     def __init__(self, weight: float = 0.2, initial: float = 0.0) -> None:
         self.expected = initial
         self._weight = weight
 
     def record(self, seconds: float) -> None:
-        """Count one response's round trip."""
+        """Count one more measurement."""
         self.expected += self._weight * (seconds - self.expected)
 
 

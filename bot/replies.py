@@ -21,7 +21,7 @@ from bot import limits
 from bot.corpora import Corpora
 from bot.embeds import briefing_embed, section_embeds
 from bot.errors import UserFacingError, report_error
-from bot.overload import DEFER_BY_SECONDS, RoundTrips, ShedCounter, age, too_late
+from bot.overload import DEFER_BY_SECONDS, MovingAverage, ShedCounter, age, too_late
 from bot.settings import Settings
 from bot.views import BriefingView, QueryStore, ReplyKind, briefing_view
 from retrieval.briefing import Briefing, build_briefing
@@ -75,8 +75,8 @@ class Replies:
         self.live_views: dict[int, BriefingView] = {}
         self.shed = ShedCounter()
         self._responding = asyncio.Semaphore(RESPONSES_IN_FLIGHT)
-        self._round_trips = RoundTrips()
-        self._work_time = RoundTrips(initial=0.01)  # seconds one briefing takes, lately
+        self._round_trips = MovingAverage()
+        self._work_time = MovingAverage(initial=0.01)  # seconds one briefing takes
         self._editing = asyncio.Semaphore(EDITS_IN_FLIGHT)
         # Briefings are CPU work under the GIL: more threads would only take CPU from the
         # event loop, which must keep answering.
@@ -268,9 +268,13 @@ class Replies:
             self.live_views.pop(next(iter(self.live_views))).stop()
 
     def stop_views(self) -> None:
-        """Stop every live view and the briefing workers (at shutdown)."""
+        """Stop every live view (their timeouts must not outlive the bot)."""
         for view in list(self.live_views.values()):
             view.stop()
+
+    def close(self) -> None:
+        """At shutdown: stop the views and the briefing workers."""
+        self.stop_views()
         self._workers.shutdown(wait=False, cancel_futures=True)
 
     def log_command(

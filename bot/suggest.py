@@ -103,10 +103,3 @@ def case_suggestions(library: Library) -> Suggestions:
     if found is None:
         found = _CASES[library] = Suggestions(library.cases.labels())
     return found
-
-
-def matching(
-    candidates: Iterable[str], typed: str, limit: int = limits.AUTOCOMPLETE_CHOICES
-) -> list[str]:
-    """Up to ``limit`` candidates matching what was typed (see :class:`Suggestions`)."""
-    return Suggestions(candidates).matching(typed, limit)

@@ -189,11 +189,9 @@ def _best(
 ) -> Candidate | None:
     """The best candidate about the topic, unlike those already chosen."""
     for candidate in candidates:
-        if (
-            candidate.match > 0
-            and candidate.match >= about
-            and not any(clashes(candidate, c) for c in chosen)
-        ):
+        if candidate.match <= 0 or candidate.match < about:
+            continue
+        if not any(clashes(candidate, c) or _restates(candidate, c, topic) for c in chosen):
             return candidate
     return None
 
