@@ -243,6 +243,27 @@ def html_nesting() -> dict[str, float]:
     return seconds
 
 
+def pdf_parsing(pages: int = 100) -> dict[str, float]:
+    """Seconds to parse a PDF of ``pages`` pages of the bundled corpus's text (a book-like
+    layout made with reportlab: headings, running header, page numbers)."""
+    from retrieval.corpus import load_corpus
+    from retrieval.formats import ArticleInfo
+    from retrieval.formats.pdf import parse_pdf
+    from tests.documents import make_long_pdf
+
+    articles = load_corpus(ROOT / "corpus").articles
+    blocks = [(s.heading, s.paragraphs) for a in articles for s in a.sections]
+    data = make_long_pdf(blocks, pages)
+    started = time.perf_counter()
+    article = parse_pdf(data, ArticleInfo("book", "book.pdf"))
+    return {
+        "pages": pages,
+        "seconds": time.perf_counter() - started,
+        "megabytes": len(data) / 1e6,
+        "sections": len(article.sections),
+    }
+
+
 def cli_wall_time() -> dict[str, Any]:
     """Whole-process time of the offline CLI beside `python -c pass`, and whether the CLI
     imported discord."""
@@ -385,6 +406,12 @@ def table(results: dict[str, Any]) -> str:
             f"HTML of 10,000 / 100,000 nested <div>s: {nesting['10000']:.2f} / "
             f"{nesting['100000']:.2f} s to parse (target under 2 s)."
         )
+    pdf = results.get("pdf")
+    if pdf:
+        lines.append(
+            f"PDF of {pdf['pages']} pages ({pdf['megabytes']:.1f} MB, {pdf['sections']} sections):"
+            f" {pdf['seconds']:.2f} s to parse (target under 10 s)."
+        )
     hybrid = results.get("hybrid")
     if hybrid:
         lines.append(
@@ -463,6 +490,7 @@ def main() -> int:
     print("CLI …", file=sys.stderr, flush=True)
     results["cli"] = cli_wall_time()
     results["html_nesting"] = html_nesting()
+    results["pdf"] = pdf_parsing()
     print("bot throughput …", file=sys.stderr, flush=True)
     results["bot"] = asyncio.run(bot_throughput())
     args.json.write_text(json.dumps(results, indent=2))

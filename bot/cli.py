@@ -239,7 +239,8 @@ def _report_part(owner: str, part: Any) -> None:
 
     for article in part.articles:
         count = len(article.sections)
-        print(f"OK    [{owner}] {article.path}  ({article.title}; {count} sections)")
+        read_as = f"; read as {article.read_as}" if article.read_as else ""
+        print(f"OK    [{owner}] {article.path}  ({article.title}; {count} sections{read_as})")
         for warning in article_warnings(article):
             print(f"      warning: {warning}")
     for skipped in part.skipped:

@@ -6,6 +6,7 @@ Only this module touches the file system; parsing is pure (text in, Article out)
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -15,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from retrieval.formats import PARSERS, ArticleInfo, parser_for
+from retrieval.formats import DOCUMENT_PARSERS, PARSERS, ArticleInfo, parser_for
 from retrieval.formats.builder import MAX_HEADING_CHARS, MAX_HEADING_WORDS
+from retrieval.formats.encoding import decode_text
 from retrieval.model import INTRODUCTION, Article, CorpusError, Section
 from retrieval.settings_files import entries
 from retrieval.text import slugify
@@ -41,9 +43,10 @@ __all__ = [
 ]
 
 MANIFEST_NAME = "manifest.toml"
-ARTICLE_SUFFIXES: frozenset[str] = frozenset(PARSERS)
-# Larger files are not articles a study group reads; they are skipped unread.
-MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+ARTICLE_SUFFIXES: frozenset[str] = frozenset(PARSERS) | frozenset(DOCUMENT_PARSERS)
+# Larger files are not articles a study group reads (a 100-page PDF is about 1 MB); they
+# are skipped unread.
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 # Files in a corpus folder that are data about the corpus, not articles.
 CORPUS_DATA_FILES: frozenset[str] = frozenset({MANIFEST_NAME, "cases.toml", "README.md"})
 
@@ -104,7 +107,7 @@ def read_manifest(directory: Path) -> dict[str, ManifestEntry]:
 
 def read_article(path: Path, *, slug: str, entry: ManifestEntry | None = None) -> Article:
     """Read and parse one article file; a file that cannot be used raises CorpusError
-    naming it (not UTF-8, empty, no text)."""
+    naming it (too large, binary, an encoding that cannot be told, empty, no text)."""
     try:
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
@@ -115,28 +118,34 @@ def read_article(path: Path, *, slug: str, entry: ManifestEntry | None = None) -
         data = path.read_bytes()
     except OSError as error:
         raise CorpusError(f"{path}: cannot be read ({error.strerror})") from error
-    if b"\x00" in data[:8192]:
-        raise CorpusError(f"{path}: looks like a binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CorpusError(
-            f"{path}: not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start});"
-            " save it as UTF-8"
-        ) from error
-    if not text.strip():
-        raise CorpusError(f"{path}: the file is empty")
-    parse = parser_for(path.suffix) or PARSERS[".md"]
     info = ArticleInfo(
         slug=slug,
         source_file=entry.source_file if entry else path.name,
         path=str(path),
         title=entry.title if entry else None,
     )
-    article = parse(text, info)
+    article = parse_article(data, path.suffix, info)
     if not any(section.paragraphs for section in article.sections):
         raise CorpusError(f"{path}: no article text left after cleaning")
     return article
+
+
+def parse_article(data: bytes, suffix: str, info: ArticleInfo) -> Article:
+    """An article from a file's bytes, by its suffix: a document format (PDF, Word) from
+    the bytes, a text format from the decoded text. The article records how it was read
+    (`read_as`) when that was not plain UTF-8 text."""
+    name = info.path or info.source_file
+    if not data.strip():
+        raise CorpusError(f"{name}: the file is empty")
+    document = DOCUMENT_PARSERS.get(suffix.lower())
+    if document is not None:
+        parse_document, kind = document
+        return dataclasses.replace(parse_document(data, info), read_as=kind)
+    decoded = decode_text(data, name)
+    if not decoded.text.strip():
+        raise CorpusError(f"{name}: the file is empty")
+    parse = parser_for(suffix) or PARSERS[".md"]
+    return dataclasses.replace(parse(decoded.text, info), read_as=decoded.read_as)
 
 
 def article_files(

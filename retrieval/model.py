@@ -48,3 +48,6 @@ class Article:
     sections: tuple[Section, ...]
     provenance: str | None = None
     source_url: str | None = None
+    # How the file was read when it was not plain UTF-8 text: "PDF", "Word document",
+    # "cp1252 (detected)", "UTF-16 (byte-order mark)".
+    read_as: str | None = None

@@ -61,6 +61,8 @@ def messy_corpus(tmp_path: Path) -> Path:
     with (tmp_path / "huge.txt").open("wb") as handle:
         handle.truncate(20 * 1024 * 1024)  # a 20 MB file
     (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.7")
+    (tmp_path / "notes.xyz").write_text("Not an article format.")
+    (tmp_path / "unknown-encoding.txt").write_bytes(bytes(range(0x80, 0x100)) * 3)
     (tmp_path / "only-debris.txt").write_text("See also  Something\nSee also  Other\n")
     return tmp_path
 
@@ -70,13 +72,18 @@ def test_bad_files_are_skipped_with_reasons_and_good_ones_load(messy_corpus: Pat
     assert sorted(a.source_file for a in loaded.articles) == [
         "arctic-security.html",
         "copy-of-sahel.md",
+        "latin1.txt",
     ]
+    latin = next(a for a in loaded.articles if a.source_file == "latin1.txt")
+    assert latin.read_as == "cp1252 (detected)"
+    assert latin.sections[0].heading == "Défense Européenne"
     reasons = {Path(s.path).name: s.reason for s in loaded.skipped}
-    assert "not valid UTF-8" in reasons["latin1.txt"]
+    assert "encoding cannot be told" in reasons["unknown-encoding.txt"]
     assert reasons["empty.txt"] == "the file is empty"
     assert "binary" in reasons["picture.txt"]
     assert reasons["huge.txt"].startswith("too large (20.0 MB")
-    assert "unsupported file type" in reasons["notes.pdf"]
+    assert reasons["notes.pdf"].startswith("not a readable PDF")
+    assert "unsupported file type" in reasons["notes.xyz"]
     assert "no article text" in reasons["only-debris.txt"]
     assert reasons["sahel-missions.md"].startswith("duplicate of ")
     assert MAX_ARTICLE_BYTES < 20 * 1024 * 1024
@@ -96,8 +103,9 @@ def test_check_reports_problems_and_exit_codes(
 ) -> None:
     assert main(["check", str(messy_corpus)]) == EXIT_OK
     out = capsys.readouterr().out
-    assert out.splitlines()[0].endswith("2 articles, 6 sections; 7 files skipped")
-    assert "SKIP  " in out and "latin1.txt: not valid UTF-8" in out
+    assert out.splitlines()[0].endswith("3 articles, 7 sections; 8 files skipped")
+    assert "latin1.txt  (Latin1; 1 sections; read as cp1252 (detected))" in out
+    assert "SKIP  " in out and "unknown-encoding.txt: not UTF-8, and its encoding" in out
     empty = tmp_path_factory.mktemp("nothing")
     (empty / "empty.txt").write_text("")
     assert main(["check", str(empty)]) == EXIT_NOT_FOUND
