@@ -31,7 +31,7 @@ from retrieval.query import warm_up
 log = logging.getLogger("diplobrief")
 
 HTTP_CONNECTIONS = 32
-EXTENSIONS = ("bot.cogs.briefing", "bot.cogs.cases", "bot.cogs.meta")
+EXTENSIONS = ("bot.cogs.briefing", "bot.cogs.cases", "bot.cogs.corpus", "bot.cogs.meta")
 # Signals that cannot be handled here (no SIGHUP on Windows, no running loop in a thread).
 _NO_SIGNALS = (NotImplementedError, AttributeError, RuntimeError, ValueError)
 

@@ -11,6 +11,8 @@ import logging
 from pathlib import Path
 
 from bot.errors import UserFacingError
+from bot.server_articles import UploadRefused, changed_file
+from retrieval.corpus import article_fingerprint, scan_corpus
 from retrieval.library import CorpusSet, Library, server_library
 from retrieval.model import CorpusError
 
@@ -74,6 +76,54 @@ class Corpora:
         log.info("server %s reloaded its articles: %s", guild_id, summary)
         return summary
 
+    def server_folder(self, guild_id: int) -> Path:
+        """Where a server's own articles are kept."""
+        return self.corpus_dir / str(guild_id)
+
+    async def change_server_file(self, guild_id: int, name: str, data: bytes | None) -> str:
+        """Put a file in a server's folder (``data``) or remove it (None), and swap in that
+        server's rebuilt index, off the event loop. If the file would not load, or
+        anything fails, the folder and the index stay exactly as they were (raises
+        UserFacingError saying why). Returns what changed, for that server only."""
+        folder = self.server_folder(guild_id)
+        async with self._lock:
+            before = self.current
+            created = not folder.exists()
+            try:
+                own = await asyncio.to_thread(self._rebuilt, before, folder, name, data)
+            except OSError as error:
+                log.warning("server %s: could not change %s: %s", guild_id, name, error)
+                raise UserFacingError(
+                    f"The file could not be saved on the bot's side ({error.strerror});"
+                    " nothing was changed."
+                ) from error
+            except UploadRefused as error:
+                raise UploadRefused(self.relative(str(error))) from error
+            except CorpusError as error:
+                raise self._failed(error) from error
+            finally:
+                if created and folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()  # a failed first add leaves no empty folder behind
+            guilds = {**before.guilds}
+            if own is None:
+                guilds.pop(guild_id, None)
+            else:
+                guilds[guild_id] = own
+            self.current = CorpusSet(before.shared, guilds)
+        summary = describe_server_reload(before, self.current, guild_id)
+        log.info("server %s changed %s: %s", guild_id, name, summary)
+        return summary
+
+    @staticmethod
+    def _rebuilt(before: CorpusSet, folder: Path, name: str, data: bytes | None) -> Library | None:
+        """The server's library with the file changed; the change is undone if the
+        library cannot be built, or an added file does not load or displaces another."""
+        with changed_file(folder / name, data):
+            own = server_library(before.shared, folder)
+            if data is not None:
+                _check_added(before, folder, name, own)
+            return own
+
     def _failed(self, error: CorpusError) -> UserFacingError:
         log.warning("reload failed, keeping the old corpus: %s", error)
         message = self.relative(str(error))
@@ -120,3 +170,30 @@ def describe_reload(before: CorpusSet, after: CorpusSet) -> str:
         parts.append(f"servers with their own articles: {len(before.guilds)} → {len(after.guilds)}")
     parts.append(f"sections: {before.total_sections} → {after.total_sections}")
     return "; ".join(parts)
+
+
+def _check_added(before: CorpusSet, folder: Path, name: str, own: Library | None) -> None:
+    """Raise UploadRefused when an added file did not load, has the text of a shared
+    article, or made one of the server's other files a duplicate of it."""
+    prefix = f"{folder.name}/"
+    loaded = {a.source_file: a for a in (own.articles if own else ()) if a.slug.startswith(prefix)}
+    previous = before.guilds.get(int(folder.name))
+    had = {
+        a.source_file
+        for a in (previous.articles if previous else ())
+        if a.slug.startswith(prefix) and a.source_file != name
+    }
+    reason = None
+    if name not in loaded:
+        scanned = scan_corpus(folder, prefix=prefix)
+        reasons = [s.reason for s in scanned.skipped if Path(s.path).name == name]
+        reason = reasons[0] if reasons else "it did not load"
+    elif had - set(loaded):
+        reason = f"it has the same text as `{sorted(had - set(loaded))[0]}`"
+    else:
+        shared = {article_fingerprint(a): a.title for a in before.shared.articles}
+        title = shared.get(article_fingerprint(loaded[name]))
+        if title is not None:
+            reason = f"it has the same text as the shared article {title}"
+    if reason is not None:
+        raise UploadRefused(f"`{name}` was not added: {reason}.")

@@ -27,6 +27,9 @@ SETTING_NAMES: frozenset[str] = frozenset(
         "SEARCH_MODE",
         "OWNER_IDS",
         "RELOAD_COOLDOWN",
+        "UPLOAD_MAX_BYTES",
+        "SERVER_MAX_FILES",
+        "SERVER_MAX_BYTES",
     }
 )
 

@@ -137,6 +137,11 @@ HELP_ENTRIES: tuple[tuple[str, str], ...] = (
     ),
     ("/cases [name]", "The case studies the articles describe, or one of them. `/cases jcpoa`"),
     ("/sources", "The articles the bot quotes from, with their sections."),
+    (
+        "/corpus add · list · remove",
+        "Manage Server: keep this server's own articles (PDF, Word, text, Markdown, HTML)."
+        " `/corpus add file:`",
+    ),
     ("/help", "This message."),
 )
 

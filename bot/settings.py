@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     # Who may reload the shared corpus (besides the application's owner).
     owner_ids: list[int] = Field(default_factory=list)
     reload_cooldown: float = Field(default=60.0, ge=0)
+    # What /corpus add accepts, per file and per server.
+    upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1, le=10 * 1024 * 1024)
+    server_max_files: int = Field(default=200, ge=1)
+    server_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
 
     @field_validator("log_level")
     @classmethod

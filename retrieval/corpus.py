@@ -247,15 +247,19 @@ def scan_corpus(
         except CorpusError as error:
             skipped.append(SkippedFile(str(path), str(error).removeprefix(f"{path}: ")))
             continue
-        fingerprint = hashlib.sha1(
-            "\n".join(p for s in article.sections for p in s.paragraphs).encode()
-        ).hexdigest()
+        fingerprint = article_fingerprint(article)
         if fingerprint in seen:
             skipped.append(SkippedFile(str(path), f"duplicate of {seen[fingerprint]}"))
             continue
         seen[fingerprint] = str(path)
         articles.append(article)
     return LoadedCorpus(tuple(articles), tuple(skipped), tuple(renamed))
+
+
+def article_fingerprint(article: Article) -> str:
+    """A digest of an article's text: two files with the same text are one article."""
+    text = "\n".join(p for s in article.sections for p in s.paragraphs)
+    return hashlib.sha1(text.encode()).hexdigest()
 
 
 def article_slugs(

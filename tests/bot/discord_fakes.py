@@ -122,17 +122,28 @@ def command_payload(
     user_install: bool = False,
     **options: Any,
 ) -> dict[str, Any]:
-    """An APPLICATION_COMMAND interaction for a chat-input command."""
-    types = {str: 3, bool: 5, int: 4}
-    data = {
+    """An APPLICATION_COMMAND interaction for a chat-input command; ``"corpus add"`` is
+    the subcommand ``add`` of ``corpus``. An option whose value is an attachment payload
+    (:func:`attachment_payload`) is sent as Discord sends one: its id, resolved."""
+    types = {str: 3, bool: 5, int: 4, dict: 11}
+    name, _, subcommand = command.partition(" ")
+    given = [
+        {
+            "name": key,
+            "type": types[type(value)],
+            "value": value["id"] if isinstance(value, dict) else value,
+        }
+        for key, value in options.items()
+    ]
+    data: dict[str, Any] = {
         "id": snowflake(),
-        "name": command,
+        "name": name,
         "type": 1,
-        "options": [
-            {"name": key, "type": types[type(value)], "value": value}
-            for key, value in options.items()
-        ],
+        "options": [{"name": subcommand, "type": 1, "options": given}] if subcommand else given,
     }
+    attachments = {v["id"]: v for v in options.values() if isinstance(v, dict)}
+    if attachments:
+        data["resolved"] = {"attachments": attachments}
     return _base(
         2,
         data,
@@ -142,6 +153,19 @@ def command_payload(
         permissions=permissions,
         user_install=user_install,
     )
+
+
+def attachment_payload(filename: str, size: int, url: str) -> dict[str, Any]:
+    """An attachment as Discord resolves it in an interaction."""
+    return {
+        "id": snowflake(),
+        "filename": filename,
+        "size": size,
+        "url": url,
+        "proxy_url": url,
+        "content_type": "application/octet-stream",
+        "ephemeral": True,
+    }
 
 
 def autocomplete_payload(name: str, option: str, typed: str) -> dict[str, Any]:

@@ -100,6 +100,7 @@ async def test_start_up_logs_in_syncs_and_is_ready_fast(fake: RemoteFake, librar
             "ask",
             "brief",
             "cases",
+            "corpus",
             "help",
             "reload",
             "sources",

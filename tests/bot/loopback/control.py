@@ -8,6 +8,7 @@ public method as ``POST /_control/<name>`` (JSON keyword arguments in, JSON out)
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import inspect
 import sys
@@ -20,6 +21,7 @@ import discord
 import yarl
 from aiohttp import web
 
+from tests.bot.discord_fakes import attachment_payload
 from tests.bot.loopback.server import FakeDiscord, Interaction, LoopbackAddress, json_response
 from tests.bot.protocol import Callback, first_embed
 
@@ -68,6 +70,12 @@ class Operations:
     ) -> None:
         """Answer the next request of ``kind`` (callback, followup, edit) with a fault."""
         self.fake.fail_next(kind, status, body, headers)
+
+    async def attach(self, filename: str, content_base64: str) -> dict[str, Any]:
+        """An attachment, served by the fake's CDN, as an interaction resolves it."""
+        content = base64.b64decode(content_base64)
+        url = self.fake.host_file(filename, content)
+        return attachment_payload(filename, len(content), url)
 
     async def clear_faults(self) -> None:
         """Forget faults not yet used."""

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import discord
 from aiohttp import WSMsgType, web
@@ -160,6 +161,7 @@ class FakeDiscord(LoopbackAddress):
         self.port = 0
         self._session_seq: dict[str, int] = {}
         self.deadline = INTERACTION_DEADLINE_SECONDS
+        self.files: dict[str, bytes] = {}
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -180,6 +182,7 @@ class FakeDiscord(LoopbackAddress):
         app.router.add_get("/api/v10/webhooks/{app}/{token}/messages/{message}", self._get_message)
         app.router.add_patch("/api/v10/webhooks/{app}/{token}/messages/{message}", self._edit)
         app.router.add_delete("/api/v10/webhooks/{app}/{token}/messages/{message}", self._delete)
+        app.router.add_get("/attachments/{id}/{filename}", self._attachment)
         for add_routes in extra_routes:
             add_routes(app)
         self._runner = web.AppRunner(app)
@@ -418,6 +421,19 @@ class FakeDiscord(LoopbackAddress):
         return web.Response(status=204)
 
     # -- gateway ----------------------------------------------------------------------
+
+    def host_file(self, filename: str, content: bytes) -> str:
+        """Serve a file as Discord's CDN serves an attachment; returns its URL."""
+        file_id = _id()
+        self.files[file_id] = content
+        return f"http://127.0.0.1:{self.port}/attachments/{file_id}/{quote(filename, safe='')}"
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        content = self.files.get(request.match_info["id"])
+        await self._record(request, 404 if content is None else 200)
+        if content is None:
+            return json_response({"code": 0, "message": "404: Not Found"}, status=404)
+        return web.Response(body=content, content_type="application/octet-stream")
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)

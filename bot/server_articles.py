@@ -1,0 +1,237 @@
+"""A server's own articles as files: names made safe, uploads checked against the same
+rules as `diplobrief check` and against the server's limits, and every change made so
+that a failure leaves the folder exactly as it was. No Discord here: the `/corpus`
+commands (:mod:`bot.cogs.corpus`) and :class:`bot.corpora.Corpora` glue it in.
+
+A file waiting for "Replace?" is kept in the folder's hidden ``.pending/`` (hidden
+folders are never read as articles), so the button works after a restart as well.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import time
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import UserFacingError
+from retrieval.corpus import ARTICLE_SUFFIXES, article_warnings, parse_article
+from retrieval.formats import ArticleInfo
+from retrieval.model import Article, CorpusError
+
+PENDING_FOLDER = ".pending"
+# A file waiting for "Replace?" is dropped after this long.
+PENDING_SECONDS = 15 * 60
+# Longest file name kept (most file systems allow 255 bytes; Discord shows far less).
+MAX_NAME_CHARS = 100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_RESERVED = re.compile(r"^(?:con|prn|aux|nul|com\d|lpt\d)(?:\.|$)", re.IGNORECASE)
+_PENDING_TOKEN = re.compile(r"^[0-9a-f]{16}$")
+
+
+class UploadRefused(UserFacingError):
+    """An upload, or a removal, that cannot be done; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class UploadLimits:
+    """What one server may keep (all settings)."""
+
+    max_file_bytes: int
+    max_files: int
+    max_total_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """One of a server's article files."""
+
+    name: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedUpload:
+    """An upload that passed the check: its safe name, bytes, article and warnings."""
+
+    name: str
+    data: bytes
+    article: Article
+    warnings: tuple[str, ...]
+
+
+def safe_article_name(filename: str) -> str:
+    """The name an uploaded file is kept under. Raises UploadRefused for a name that
+    could reach outside the folder, hide itself or is not an article format."""
+    name = unicodedata.normalize("NFC", filename).strip()
+    if "/" in name or "\\" in name or ".." in name:
+        raise UploadRefused(
+            f"`{_shown(filename)}`: names with `/`, `\\` or `..` are not accepted; rename"
+            " the file and upload it again."
+        )
+    if not name or name.startswith(".") or _CONTROL.search(name) or _RESERVED.match(name):
+        raise UploadRefused(f"`{_shown(filename)}` is not a usable file name; rename the file.")
+    if len(name) > MAX_NAME_CHARS:
+        raise UploadRefused(f"The file name is longer than {MAX_NAME_CHARS} characters.")
+    suffix = Path(name).suffix.lower()
+    if suffix not in ARTICLE_SUFFIXES:
+        formats = ", ".join(sorted(ARTICLE_SUFFIXES))
+        raise UploadRefused(f"`{_shown(name)}` is not an article format ({formats}).")
+    return name
+
+
+def _shown(name: str) -> str:
+    """A name as it can be shown inside a code span."""
+    return _CONTROL.sub("?", name).replace("`", "'")[:MAX_NAME_CHARS]
+
+
+def stored_files(folder: Path) -> list[StoredFile]:
+    """The article files directly in a server's folder, by name."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        (
+            StoredFile(entry.name, entry.stat().st_size)
+            for entry in folder.iterdir()
+            if entry.is_file()
+            and not entry.name.startswith(".")
+            and entry.suffix.lower() in ARTICLE_SUFFIXES
+        ),
+        key=lambda stored: stored.name.lower(),
+    )
+
+
+def check_size(size: int, name: str, folder: Path, limits: UploadLimits) -> None:
+    """Refuse, before reading it, a file larger than the limit or one that would take
+    the server past its number of files or bytes (a replaced file frees its own)."""
+    if size > limits.max_file_bytes:
+        raise UploadRefused(
+            f"`{_shown(name)}` is {size / 1048576:.1f} MB; files up to"
+            f" {limits.max_file_bytes / 1048576:.0f} MB are accepted."
+        )
+    files = {stored.name: stored.size for stored in stored_files(folder)}
+    replaced = files.pop(name, None)
+    if replaced is None and len(files) >= limits.max_files:
+        raise UploadRefused(
+            f"This server already has {len(files)} articles, the most it may keep;"
+            " remove one with `/corpus remove` first."
+        )
+    if sum(files.values()) + size > limits.max_total_bytes:
+        raise UploadRefused(
+            f"This server's articles would take more than"
+            f" {limits.max_total_bytes / 1048576:.0f} MB; remove some with `/corpus remove`."
+        )
+
+
+def check_upload(name: str, data: bytes, slug: str) -> CheckedUpload:
+    """Parse an upload with the rules `diplobrief check` applies. Raises UploadRefused
+    with check's reason when the file would be skipped."""
+    try:
+        article = parse_article(data, Path(name).suffix, ArticleInfo(slug=slug, source_file=name))
+    except CorpusError as error:
+        raise UploadRefused(f"`{_shown(name)}` was not added: {_reason(error, name)}.") from error
+    if not any(section.paragraphs for section in article.sections):
+        raise UploadRefused(f"`{_shown(name)}` was not added: no article text left after cleaning.")
+    return CheckedUpload(name, data, article, tuple(article_warnings(article)))
+
+
+def _reason(error: CorpusError, name: str) -> str:
+    return str(error).removeprefix(f"{name}: ").rstrip(".")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary file in the same folder, flushed
+    to disk, then renamed over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+@contextlib.contextmanager
+def changed_file(path: Path, data: bytes | None) -> Iterator[None]:
+    """Put ``data`` at ``path`` (None: remove it); if the block raises, put back what
+    was there before, so the folder is exactly as it was."""
+    before = path.read_bytes() if path.is_file() else None
+    if data is None:
+        path.unlink()
+    else:
+        write_atomically(path, data)
+    try:
+        yield
+    except BaseException:
+        if before is None:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        else:
+            write_atomically(path, before)
+        raise
+
+
+def hold_pending(folder: Path, upload: CheckedUpload) -> str:
+    """Keep an upload that needs "Replace?" answered; returns its token (which goes in
+    the button's custom_id)."""
+    pending = folder / PENDING_FOLDER
+    _drop_stale(pending)
+    token = hashlib.sha256(upload.name.encode() + b"\0" + upload.data).hexdigest()[:16]
+    write_atomically(pending / f"{token}.name", upload.name.encode())
+    write_atomically(pending / f"{token}.data", upload.data)
+    return token
+
+
+def take_pending(folder: Path, token: str) -> tuple[str, bytes]:
+    """The name and bytes of a held upload, no longer held. Raises UploadRefused when it
+    has expired or was already used."""
+    pending = folder / PENDING_FOLDER
+    if not _PENDING_TOKEN.match(token):
+        raise UploadRefused("That upload is not waiting any more; upload the file again.")
+    _drop_stale(pending)
+    try:
+        name = (pending / f"{token}.name").read_bytes().decode()
+        data = (pending / f"{token}.data").read_bytes()
+    except (OSError, UnicodeDecodeError) as error:
+        raise UploadRefused(
+            "That upload is not waiting any more (it expired or was already answered);"
+            " upload the file again."
+        ) from error
+    for suffix in (".name", ".data"):
+        with contextlib.suppress(FileNotFoundError):
+            (pending / f"{token}{suffix}").unlink()
+    return name, data
+
+
+def _drop_stale(pending: Path) -> None:
+    if not pending.is_dir():
+        return
+    cutoff = time.time() - PENDING_SECONDS
+    for entry in pending.iterdir():
+        with contextlib.suppress(OSError):
+            if entry.stat().st_mtime < cutoff:
+                entry.unlink()
+
+
+def upload_report(upload: CheckedUpload, summary: str) -> str:
+    """What the reply to an add says: check's line for the file, its warnings, and what
+    changed in the server's articles."""
+    article = upload.article
+    read_as = f"; read as {article.read_as}" if article.read_as else ""
+    lines = [
+        f"**OK** `{_shown(upload.name)}`: {article.title} ({len(article.sections)} sections{read_as})"
+    ]
+    lines += [f"warning: {warning}" for warning in upload.warnings]
+    lines.append(summary)
+    return "\n".join(lines)
