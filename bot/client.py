@@ -21,7 +21,9 @@ from discord.ext import commands
 
 from bot.corpora import Corpora
 from bot.errors import UserFacingError, report_error
+from bot.feedback import DiscussButton, VoteButton
 from bot.overload import DiploTree
+from bot.ratings import Ratings
 from bot.replies import Replies
 from bot.settings import Settings
 from bot.views import MoreButton, ReadSectionSelect
@@ -59,7 +61,8 @@ class DiploBot(commands.AutoShardedBot):
         super().__init__(**{**defaults, **options})
         self.settings = settings
         self.serving = Corpora(corpus_set, settings.corpus_dir)
-        self.replies = Replies(settings, self.serving)
+        self.ratings = Ratings(settings)
+        self.replies = Replies(settings, self.serving, self.ratings)
         self._background: set[asyncio.Task[Any]] = set()
 
     @property
@@ -80,7 +83,8 @@ class DiploBot(commands.AutoShardedBot):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._on_sighup)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.add_dynamic_items(MoreButton, ReadSectionSelect)
+        self.add_dynamic_items(MoreButton, ReadSectionSelect, VoteButton, DiscussButton)
+        await self.ratings.open()
         self.tree.on_error = report_error  # type: ignore[method-assign]
         if self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
@@ -92,6 +96,7 @@ class DiploBot(commands.AutoShardedBot):
         with contextlib.suppress(*_NO_SIGNALS):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
         self.replies.close()
+        await self.ratings.close()
         await super().close()
 
     async def on_ready(self) -> None:

@@ -30,6 +30,9 @@ SETTING_NAMES: frozenset[str] = frozenset(
         "UPLOAD_MAX_BYTES",
         "SERVER_MAX_FILES",
         "SERVER_MAX_BYTES",
+        "DATA_DIR",
+        "DATABASE_URL",
+        "RECORD_UNANSWERED",
     }
 )
 

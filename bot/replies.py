@@ -21,7 +21,9 @@ from bot import limits
 from bot.corpora import Corpora
 from bot.embeds import briefing_embed, section_embeds
 from bot.errors import UserFacingError, report_error
+from bot.feedback import COMMANDS, can_discuss, feedback_items
 from bot.overload import DEFER_BY_SECONDS, MovingAverage, ShedCounter, age, too_late
+from bot.ratings import Ratings
 from bot.settings import Settings
 from bot.views import BriefingView, QueryStore, ReplyKind, briefing_view
 from retrieval.briefing import Briefing, build_briefing
@@ -65,12 +67,18 @@ def briefing_maker(kind: ReplyKind, text: str, *, offset: int = 0, count: int) -
     return lambda library: build_briefing(library, text, offset=offset, count=count)
 
 
+def kind_command(kind: ReplyKind) -> str:
+    """The command a reply kind answers."""
+    return COMMANDS[kind]
+
+
 class Replies:
     """Builds and sends briefing replies for the cogs and the components."""
 
-    def __init__(self, settings: Settings, corpora: Corpora) -> None:
+    def __init__(self, settings: Settings, corpora: Corpora, ratings: Ratings) -> None:
         self.settings = settings
         self.corpora = corpora
+        self.ratings = ratings
         self.query_store = QueryStore()
         self.live_views: dict[int, BriefingView] = {}
         self.shed = ShedCounter()
@@ -120,7 +128,14 @@ class Replies:
             if in_place and not briefing.found:
                 raise UserFacingError("There are no more excerpts for this query.")
             embed = briefing_embed(briefing, question=kind is ReplyKind.ASK)
-            view = briefing_view(briefing, kind=kind, store=self.query_store)
+            view = self._view(interaction, briefing, kind, library.mode, private=private)
+            if not briefing.found and not in_place:
+                self.ratings.note_unanswered(
+                    guild_id=interaction.guild_id,
+                    command=kind_command(kind),
+                    mode=library.mode,
+                    query=logged_query,
+                )
             await self._send(
                 interaction, embed, view, ephemeral=private or not briefing.found, in_place=in_place
             )
@@ -128,6 +143,26 @@ class Replies:
             self.shed.shed(interaction)
             return
         self.log_command(interaction, logged_query, len(briefing.sources), started)
+
+    def _view(
+        self,
+        interaction: discord.Interaction,
+        briefing: Briefing,
+        kind: ReplyKind,
+        mode: str,
+        *,
+        private: bool,
+    ) -> BriefingView | None:
+        """More and Read section, then 👍 / 👎 and (where threads may be opened) Discuss."""
+        view = briefing_view(briefing, kind=kind, store=self.query_store)
+        if view is not None:
+            pressed = interaction.message
+            private = private or bool(pressed and pressed.flags.ephemeral)
+            for item in feedback_items(
+                kind, mode, discuss=can_discuss(interaction, private=private)
+            ):
+                view.add_item(item)
+        return view
 
     async def more(
         self, interaction: discord.Interaction, kind: ReplyKind, offset: int, reference: str

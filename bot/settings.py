@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1, le=10 * 1024 * 1024)
     server_max_files: int = Field(default=200, ge=1)
     server_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
+    # Where ratings are stored: an SQLite file in DATA_DIR, or DATABASE_URL
+    # (postgresql://… when several shard processes share one store).
+    data_dir: Path = Path("data")
+    database_url: SecretStr | None = None
+    # Keep the text of queries that found nothing or were rated 👎 (off: not stored).
+    record_unanswered: bool = False
 
     @field_validator("log_level")
     @classmethod

@@ -155,8 +155,11 @@ class BriefingView(discord.ui.View):
         self.interaction: discord.Interaction | None = None
 
     def disable_all(self) -> None:
-        """Grey out every component."""
+        """Grey out every component but those that keep working on an old message
+        (ratings and Discuss)."""
         for child in self.children:
+            if getattr(child, "stays_enabled", False):
+                continue
             target = child.item if isinstance(child, discord.ui.DynamicItem) else child
             if hasattr(target, "disabled"):
                 target.disabled = True  # type: ignore[union-attr]

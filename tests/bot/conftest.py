@@ -3,7 +3,9 @@ its interaction HTTP recorded instead of sent."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import AsyncIterator
+from pathlib import Path
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -18,7 +20,9 @@ from tests.bot.discord_fakes import APP_ID, RecordingAdapter, install, settle, u
 
 
 def make_settings(**overrides: Any) -> Settings:
-    """Settings for tests: never read from a .env file."""
+    """Settings for tests: never read from a .env file; ratings stored in a fresh
+    temporary folder unless DATA_DIR or DATABASE_URL is given."""
+    overrides.setdefault("data_dir", Path(tempfile.mkdtemp(prefix="diplobrief-data-")))
     return Settings(_env_file=None, discord_token="x.y.z", **overrides)
 
 

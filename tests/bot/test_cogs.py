@@ -275,7 +275,7 @@ async def test_discord_api_errors_are_logged_and_the_bot_goes_on(
     assert first_embed(only_response(recorder)["data"])["title"] == "Briefing: deterrence"
 
 
-async def test_view_timeout_disables_the_components(
+async def test_view_timeout_disables_paging_but_not_ratings(
     bot: DiploBot, recorder: RecordingAdapter, monkeypatch
 ) -> None:
     import functools
@@ -293,7 +293,10 @@ async def test_view_timeout_disables_the_components(
     edit = next(r for r in recorder.requests if r.method == "PATCH")
     assert edit.path.endswith("/messages/@original")
     components = [c for row in edit.payload["components"] for c in row["components"]]
-    assert components and all(c["disabled"] for c in components)
+    paging = [c for c in components if c["custom_id"].startswith(("db:more", "db:read"))]
+    ratings = [c for c in components if c["custom_id"].startswith("db:vote")]
+    assert paging and all(c["disabled"] for c in paging)
+    assert len(ratings) == 2 and not any(c.get("disabled") for c in ratings)
 
 
 async def test_logs_one_line_per_command_without_query_or_token(

@@ -1,0 +1,323 @@
+"""What the bot stores: ratings (👍/👎) of its answers, and, only with
+RECORD_UNANSWERED, the queries it could not answer or that were rated 👎.
+
+One code path for SQLite (the default: a file in DATA_DIR, nothing to install) and
+PostgreSQL (``postgresql://…``, when several shard processes share one store), through
+SQLAlchemy Core. The schema is versioned and migrated at start; SQLite runs in WAL mode.
+Every call here blocks: :class:`bot.ratings.Ratings` runs them off the event loop.
+
+No user name or id is stored: a vote is keyed by a salted hash of the user id (the salt
+is made once and kept in the database, so every process hashes alike and a second vote
+replaces the first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+DATABASE_FILE = "diplobrief.sqlite3"
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    "schema_version",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("applied_at", sa.DateTime(), nullable=False),
+)
+settings_table = sa.Table(
+    "store_settings",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(256), nullable=False),
+)
+votes = sa.Table(
+    "votes",
+    metadata,
+    sa.Column("message_id", sa.BigInteger, primary_key=True),
+    sa.Column("voter", sa.String(64), primary_key=True),  # salted hash of the user id
+    sa.Column("guild_id", sa.BigInteger, nullable=True, index=True),
+    sa.Column("command", sa.String(16), nullable=False),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("query", sa.String(400), nullable=False),
+    sa.Column("sections", sa.Text, nullable=False),  # JSON list of "Article › Section"
+    sa.Column("up", sa.Boolean, nullable=False),
+    sa.Column("voted_at", sa.DateTime(), nullable=False, index=True),
+)
+unanswered = sa.Table(
+    "unanswered",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("guild_id", sa.BigInteger, nullable=True, index=True),
+    sa.Column("command", sa.String(16), nullable=False),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("query", sa.String(400), nullable=False),
+    sa.Column("reason", sa.String(16), nullable=False),  # "abstained" or "downvoted"
+    sa.Column("at", sa.DateTime(), nullable=False, index=True),
+)
+
+
+def _create_v1(connection: Connection) -> None:
+    metadata.create_all(connection, tables=[settings_table, votes, unanswered])
+    connection.execute(
+        settings_table.insert().values(name="voter_salt", value=secrets.token_hex(32))
+    )
+
+
+# Each migration moves the schema one version up; they run in order, once, at start.
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_create_v1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+MIGRATION_ATTEMPTS = 3
+
+
+class StoreUnavailableError(RuntimeError):
+    """The store cannot be opened or written (the message says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """One rating of one answer, as stored."""
+
+    message_id: int
+    user_id: int
+    guild_id: int | None
+    command: str
+    mode: str
+    query: str
+    sections: tuple[str, ...]
+    up: bool
+
+
+def utc_now() -> datetime:
+    """Now, in UTC, without a zone: how every time is stored (both dialects alike)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def as_stored(moment: datetime) -> datetime:
+    """A time as stored: in UTC, without a zone."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def database_url(setting: str | None, data_dir: Path) -> str:
+    """The SQLAlchemy URL: DATABASE_URL as given (``postgresql://`` uses psycopg 3), or
+    the SQLite file in DATA_DIR."""
+    if not setting:
+        return f"sqlite:///{(data_dir / DATABASE_FILE).resolve()}"
+    for plain in ("postgresql://", "postgres://"):
+        if setting.startswith(plain):
+            return "postgresql+psycopg://" + setting.removeprefix(plain)
+    return setting
+
+
+def redacted(url: str) -> str:
+    """A URL as it may be logged: without its password."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "(an unreadable DATABASE_URL)"
+
+
+class Store:
+    """An open, migrated store. Blocking; thread-safe (SQLAlchemy's pool)."""
+
+    def __init__(self, engine: Engine, salt: str) -> None:
+        self.engine = engine
+        self._salt = salt.encode()
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Open (creating and migrating as needed). Raises StoreUnavailableError."""
+        try:
+            engine = _engine(url)
+            for attempt in range(MIGRATION_ATTEMPTS):
+                try:
+                    with engine.begin() as connection:
+                        _migrate(connection)
+                        salt = connection.execute(
+                            sa.select(settings_table.c.value).where(
+                                settings_table.c.name == "voter_salt"
+                            )
+                        ).scalar_one()
+                    break
+                except (sa.exc.IntegrityError, sa.exc.OperationalError):
+                    if attempt == MIGRATION_ATTEMPTS - 1:
+                        raise
+                    time.sleep(0.2)  # another process was migrating: read what it wrote
+        except ModuleNotFoundError as error:
+            raise StoreUnavailableError(
+                f"{redacted(url)}: its driver is not installed ({error.name}); for PostgreSQL:"
+                " python3 -m pip install -e '.[postgres]'"
+            ) from error
+        except (sa.exc.SQLAlchemyError, OSError, ValueError) as error:
+            raise StoreUnavailableError(f"{redacted(url)}: {_reason(error)}") from error
+        return cls(engine, salt)
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+    def voter(self, user_id: int) -> str:
+        """The salted hash that stands for a user."""
+        return hashlib.sha256(self._salt + str(user_id).encode()).hexdigest()
+
+    def record_vote(self, vote: Vote, *, at: datetime | None = None) -> None:
+        """Store a vote, replacing that user's earlier vote on the same answer; committed
+        when this returns."""
+        row = {
+            "message_id": vote.message_id,
+            "voter": self.voter(vote.user_id),
+            "guild_id": vote.guild_id,
+            "command": vote.command,
+            "mode": vote.mode,
+            "query": vote.query[:400],
+            "sections": json.dumps(list(vote.sections), ensure_ascii=False),
+            "up": vote.up,
+            "voted_at": as_stored(at) if at else utc_now(),
+        }
+        self._write(lambda c: c.execute(_upsert(self.engine, row)))
+
+    def record_unanswered(
+        self,
+        *,
+        guild_id: int | None,
+        command: str,
+        mode: str,
+        query: str,
+        reason: str,
+        at: datetime | None = None,
+    ) -> None:
+        """Store a query the corpus did not answer (or whose answer was rated 👎)."""
+        row = {
+            "guild_id": guild_id,
+            "command": command,
+            "mode": mode,
+            "query": query[:400],
+            "reason": reason,
+            "at": as_stored(at) if at else utc_now(),
+        }
+        self._write(lambda c: c.execute(unanswered.insert().values(**row)))
+
+    def forget_before(self, cutoff: datetime) -> int:
+        """Delete every vote and query stored before ``cutoff``; returns how many."""
+        counts: list[int] = []
+
+        def delete(connection: Connection) -> None:
+            for table, column in ((votes, votes.c.voted_at), (unanswered, unanswered.c.at)):
+                deleted = connection.execute(table.delete().where(column < as_stored(cutoff)))
+                counts.append(deleted.rowcount)
+
+        self._write(delete)
+        return sum(counts)
+
+    def votes_since(
+        self, since: datetime | None, guild_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Stored votes (newest last), of one server when ``guild_id`` is given."""
+        query = sa.select(votes).order_by(votes.c.voted_at)
+        if since is not None:
+            query = query.where(votes.c.voted_at >= as_stored(since))
+        if guild_id is not None:
+            query = query.where(votes.c.guild_id == guild_id)
+        return self._read(query)
+
+    def unanswered_since(
+        self, since: datetime | None, guild_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Stored unanswered queries, of one server when ``guild_id`` is given."""
+        query = sa.select(unanswered).order_by(unanswered.c.at)
+        if since is not None:
+            query = query.where(unanswered.c.at >= as_stored(since))
+        if guild_id is not None:
+            query = query.where(unanswered.c.guild_id == guild_id)
+        return self._read(query)
+
+    def _read(self, query: sa.Select[Any]) -> list[dict[str, Any]]:
+        try:
+            with self.engine.connect() as connection:
+                return [dict(row._mapping) for row in connection.execute(query)]
+        except sa.exc.SQLAlchemyError as error:
+            raise StoreUnavailableError(_reason(error)) from error
+
+    def _write(self, work: Callable[[Connection], Any]) -> None:
+        try:
+            with self.engine.begin() as connection:
+                work(connection)
+        except sa.exc.SQLAlchemyError as error:
+            raise StoreUnavailableError(_reason(error)) from error
+
+
+def _engine(url: str) -> Engine:
+    """An engine; for SQLite, its folder made, WAL mode, and a wait instead of "locked"."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL survives a killed process (not a power cut): a vote
+        # committed is a vote kept when the bot is killed.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return engine
+
+
+def _migrate(connection: Connection) -> None:
+    """Bring the schema to SCHEMA_VERSION, one migration at a time, once even when
+    several processes start together (PostgreSQL: an advisory lock held to the end of
+    the transaction; SQLite: the loser of a race fails and :meth:`Store.open` retries)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(7170)"))
+    schema_version.create(connection, checkfirst=True)
+    current = connection.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+    if current > SCHEMA_VERSION:
+        raise ValueError(
+            f"the database is at schema version {current}, newer than this diplobrief"
+            f" ({SCHEMA_VERSION}); upgrade diplobrief"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[version - 1](connection)
+        connection.execute(schema_version.insert().values(version=version, applied_at=utc_now()))
+
+
+def _upsert(engine: Engine, row: dict[str, Any]) -> Any:
+    """INSERT … ON CONFLICT (message, voter) DO UPDATE, in the engine's dialect."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(votes).values(**row)
+    changed = {k: statement.excluded[k] for k in ("up", "voted_at", "query", "sections", "mode")}
+    return statement.on_conflict_do_update(
+        index_elements=[votes.c.message_id, votes.c.voter], set_=changed
+    )
+
+
+def _reason(error: BaseException) -> str:
+    """The first line of an error, without SQL or parameters."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip().splitlines()
+    return text[0] if text else type(original).__name__
+
+
+def sections_of(row: dict[str, Any]) -> Sequence[str]:
+    """The cited sections of a stored vote."""
+    return json.loads(row["sections"])
