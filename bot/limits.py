@@ -14,6 +14,8 @@ EMBED_FIELD_NAME = 256
 EMBED_FIELD_VALUE = 1024
 EMBED_FOOTER = 2048
 EMBEDS_PER_MESSAGE = 10
+# A message's text content.
+MESSAGE_CONTENT = 2000
 # Title, description, field names and values, footer and author of all embeds together.
 MESSAGE_EMBEDS_TOTAL = 6000
 

@@ -25,6 +25,7 @@ from bot.feedback import COMMANDS, can_discuss, feedback_items
 from bot.overload import DEFER_BY_SECONDS, MovingAverage, ShedCounter, age, too_late
 from bot.ratings import Ratings
 from bot.settings import Settings
+from bot.text import truncate
 from bot.views import BriefingView, QueryStore, ReplyKind, briefing_view
 from retrieval.briefing import Briefing, build_briefing
 from retrieval.library import Library
@@ -96,15 +97,23 @@ class Replies:
         return self.corpora.library_for(interaction.guild_id)
 
     async def search(
-        self, interaction: discord.Interaction, text: str, *, kind: ReplyKind, private: bool
+        self,
+        interaction: discord.Interaction,
+        text: str,
+        *,
+        kind: ReplyKind,
+        private: bool,
+        preface: str | None = None,
     ) -> None:
-        """Answer /brief or /ask: the briefing, or a private "nothing found"."""
+        """Answer /brief or /ask: the briefing, or a private "nothing found";
+        ``preface`` is a line of text above it (the message a context menu asked about)."""
         await self.send_briefing(
             interaction,
             briefing_maker(kind, text, count=self.settings.top_k),
             kind=kind,
             private=private,
             logged_query=text,
+            preface=preface,
         )
 
     async def send_briefing(
@@ -116,6 +125,7 @@ class Replies:
         private: bool,
         logged_query: str,
         in_place: bool = False,
+        preface: str | None = None,
     ) -> None:
         """Build a briefing off the event loop (deferring if it is slow) and send it with
         its components; ``in_place`` edits the message a component was pressed on."""
@@ -137,7 +147,12 @@ class Replies:
                     query=logged_query,
                 )
             await self._send(
-                interaction, embed, view, ephemeral=private or not briefing.found, in_place=in_place
+                interaction,
+                embed,
+                view,
+                ephemeral=private or not briefing.found,
+                in_place=in_place,
+                content=preface,
             )
         except TooLate:
             self.shed.shed(interaction)
@@ -270,8 +285,11 @@ class Replies:
         *,
         ephemeral: bool,
         in_place: bool,
+        content: str | None = None,
     ) -> None:
         kwargs: dict[str, Any] = {"embed": embed}
+        if content:
+            kwargs["content"] = truncate(content, limits.MESSAGE_CONTENT)
         if view is not None:
             kwargs["view"] = view
         elif in_place:

@@ -9,7 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.asking import message_question
 from bot.checks import MAX_QUERY_LENGTH, by_user, search_cooldown
+from bot.errors import UserFacingError
 from bot.suggest import cached_topics, topic_suggestions
 from bot.views import ReplyKind
 
@@ -22,6 +24,28 @@ class BriefingCog(commands.Cog):
 
     def __init__(self, bot: DiploBot) -> None:
         self.bot = bot
+        # Context menus cannot be declared in a cog's body: made here, removed on unload.
+        self.ask_menu = app_commands.ContextMenu(name="Ask diplobrief", callback=self.ask_message)
+        self.bot.tree.add_command(self.ask_menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.ask_menu.name, type=self.ask_menu.type)
+
+    @app_commands.checks.dynamic_cooldown(search_cooldown, key=by_user)
+    async def ask_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """Apps → Ask diplobrief on a message: its question answered as /ask would."""
+        question = message_question(message.content)
+        if question is None:
+            raise UserFacingError(
+                "That message has no text to ask about (only images, files or embeds)."
+            )
+        await self.bot.replies.search(
+            interaction,
+            question,
+            kind=ReplyKind.ASK,
+            private=False,
+            preface=f"Asked about {message.jump_url}",
+        )
 
     @app_commands.command(
         name="brief", description="A cited briefing on a topic, quoted from the articles"

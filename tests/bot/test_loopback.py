@@ -97,6 +97,7 @@ async def test_start_up_logs_in_syncs_and_is_ready_fast(fake: RemoteFake, librar
         assert "/api/v10/oauth2/applications/@me" in paths
         synced = state["commands"][str(GUILD_ID)]
         assert sorted(c["name"] for c in synced) == [
+            "Ask diplobrief",
             "ask",
             "brief",
             "cases",

@@ -278,11 +278,12 @@ class FakeDiscord(LoopbackAddress):
         self.commands[scope] = body
         out = [
             {
+                "description": "",  # context menus have none; Discord sends it empty
                 **command,
                 "id": _id(),
                 "application_id": str(APP_ID),
                 "version": _id(),
-                "default_member_permissions": None,
+                "default_member_permissions": command.get("default_member_permissions"),
                 **({"guild_id": scope} if scope != "global" else {}),
             }
             for command in body
