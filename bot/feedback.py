@@ -32,6 +32,7 @@ COMMANDS = {
 }
 MODES = {"l": "lexical", "h": "hybrid"}
 THREAD_NAME = 100  # Discord's limit on a thread's name
+THREAD_ARCHIVE_MINUTES = 1440  # a study discussion stays open a day without messages
 # Discord's code when a message already has its thread.
 THREAD_ALREADY_CREATED = 160004
 _TITLE_PREFIX = "Briefing: "
@@ -186,7 +187,14 @@ async def open_thread(interaction: discord.Interaction) -> None:
     if message is None or interaction.guild_id is None:
         raise UserFacingError("A discussion thread can only be opened on a server message.")
     try:
-        thread = await message.create_thread(name=thread_name(message))
+        # The REST call itself, not Message.create_thread: that needs the server in the
+        # cache, which a message from an interaction may not have.
+        thread = await interaction.client.http.start_thread_with_message(
+            message.channel.id,
+            message.id,
+            name=thread_name(message),
+            auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+        )
     except discord.Forbidden as error:
         raise UserFacingError(
             "I may not open threads in this channel: ask a moderator to allow"
@@ -201,7 +209,7 @@ async def open_thread(interaction: discord.Interaction) -> None:
         )
         return
     await interaction.response.send_message(
-        f"Discussion opened: {thread.mention}. `/ask` works there as anywhere.", ephemeral=True
+        f"Discussion opened: <#{thread['id']}>. `/ask` works there as anywhere.", ephemeral=True
     )
 
 

@@ -324,3 +324,30 @@ def _waits(task: asyncio.Task[Any]) -> bool:
 def install(adapter: RecordingAdapter) -> Any:
     """Route discord.py's interaction HTTP through ``adapter``; returns the reset token."""
     return async_context.set(adapter)
+
+
+def message_command_payload(
+    target: dict[str, Any], *, name: str = "Ask diplobrief", user_id: int = USER_ID
+) -> dict[str, Any]:
+    """A message context-menu interaction (Apps → ``name``) on the message ``target``."""
+    data = {
+        "id": snowflake(),
+        "name": name,
+        "type": 3,
+        "target_id": target["id"],
+        "resolved": {"messages": {target["id"]: target}},
+    }
+    return _base(2, data, dm=False, user_id=user_id)
+
+
+def member_message(
+    content: str, *, attachments: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A message a member wrote in the study channel."""
+    return {
+        **message_payload({"content": content}, snowflake()),
+        "type": 0,
+        "author": user_payload(USER_ID + 1),
+        "application_id": None,
+        "attachments": attachments or [],
+    }

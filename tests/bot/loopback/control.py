@@ -77,6 +77,14 @@ class Operations:
         url = self.fake.host_file(filename, content)
         return attachment_payload(filename, len(content), url)
 
+    async def deny_threads(self, channel_id: str) -> None:
+        """Refuse thread creation in a channel (403 Missing Permissions)."""
+        self.fake.no_thread_channels.add(channel_id)
+
+    async def threads(self) -> dict[str, Any]:
+        """The threads created, by message id."""
+        return self.fake.threads
+
     async def clear_faults(self) -> None:
         """Forget faults not yet used."""
         self.fake.faults.clear()

@@ -39,6 +39,9 @@ from tests.bot.protocol import (
 )
 
 JSON = "application/json"
+MISSING_PERMISSIONS = 50013
+THREAD_ALREADY_CREATED = 160004
+THREAD_NAME_LIMIT = 100
 MESSAGE_CALLBACKS = (Callback.CHANNEL_MESSAGE, Callback.UPDATE_MESSAGE)
 
 _ids = itertools.count(990000000000000000)
@@ -162,6 +165,8 @@ class FakeDiscord(LoopbackAddress):
         self._session_seq: dict[str, int] = {}
         self.deadline = INTERACTION_DEADLINE_SECONDS
         self.files: dict[str, bytes] = {}
+        self.threads: dict[str, dict[str, Any]] = {}  # by message id (= thread id)
+        self.no_thread_channels: set[str] = set()
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -183,6 +188,9 @@ class FakeDiscord(LoopbackAddress):
         app.router.add_patch("/api/v10/webhooks/{app}/{token}/messages/{message}", self._edit)
         app.router.add_delete("/api/v10/webhooks/{app}/{token}/messages/{message}", self._delete)
         app.router.add_get("/attachments/{id}/{filename}", self._attachment)
+        app.router.add_post(
+            "/api/v10/channels/{channel}/messages/{message}/threads", self._start_thread
+        )
         for add_routes in extra_routes:
             add_routes(app)
         self._runner = web.AppRunner(app)
@@ -435,6 +443,53 @@ class FakeDiscord(LoopbackAddress):
         if content is None:
             return json_response({"code": 0, "message": "404: Not Found"}, status=404)
         return web.Response(body=content, content_type="application/octet-stream")
+
+    async def _start_thread(self, request: web.Request) -> web.Response:
+        """POST /channels/{channel}/messages/{message}/threads: a public thread on a
+        message, refused where the bot may not create threads, once per message."""
+        body = await request.json()
+        channel, message = request.match_info["channel"], request.match_info["message"]
+        if channel in self.no_thread_channels:
+            await self._record(request, 403, body)
+            return json_response(
+                {"code": MISSING_PERMISSIONS, "message": "Missing Permissions"}, status=403
+            )
+        if message in self.threads:
+            await self._record(request, 400, body)
+            return json_response(
+                {
+                    "code": THREAD_ALREADY_CREATED,
+                    "message": "A thread has already been created for this message",
+                },
+                status=400,
+            )
+        name = body.get("name", "")
+        if not 1 <= len(name) <= THREAD_NAME_LIMIT:
+            await self._record(request, 400, body)
+            return invalid_form(
+                [("name", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")]
+            )
+        await self._record(request, 201, body)
+        thread = {
+            "id": message,
+            "type": 11,
+            "guild_id": str(self.guild_ids[0]),
+            "parent_id": channel,
+            "name": name,
+            "owner_id": str(APP_ID),
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": body.get("auto_archive_duration", 1440),
+                "archive_timestamp": "2026-11-29T00:00:00+00:00",
+                "locked": False,
+            },
+        }
+        self.threads[message] = thread
+        return json_response(thread, status=201)
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
