@@ -72,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate a corpus folder and report problems")
     check.add_argument("directory", nargs="?", type=Path, help="default: CORPUS_DIR")
 
+    report = commands.add_parser(
+        "report", help="what the ratings say: 👍 share, most downvoted, unanswered queries"
+    )
+    report.add_argument("--since", help="a span back from now (7d, 12h, 2w) or a date")
+    report.add_argument("--json", action="store_true")
+    report.add_argument(
+        "--forget-before", metavar="DATE", help="delete every vote and query stored before DATE"
+    )
     commands.add_parser("run", help="start the Discord bot")
     commands.add_parser("sync", help="sync slash commands globally and exit")
     return parser
@@ -166,6 +174,8 @@ def _run(argv: Sequence[str] | None) -> int:
         settings = _read_settings() if settings_given() else OfflineDefaults()
         if args.command == "check":
             return _check(args.directory or args.corpus or settings.corpus_dir)
+        if args.command == "report":
+            return _ratings_report(settings, args)
         encoder = encoder_for(settings.search_mode)
         library = load_library(args.corpus or settings.corpus_dir, encoder=encoder)
         for skipped in library.skipped:
@@ -231,6 +241,35 @@ def _check(directory: Path) -> int:
     if not articles:
         print("diplobrief: error: nothing usable in this folder", file=sys.stderr)
         return EXIT_NOT_FOUND
+    return EXIT_OK
+
+
+def _ratings_report(settings: Any, args: argparse.Namespace) -> int:
+    """`diplobrief report`: the ratings report, or --forget-before."""
+    from bot.ratings_report import build_report, parse_since, report_lines
+    from bot.store import Store, StoreUnavailableError, database_url
+
+    given = settings.database_url
+    url = database_url(given.get_secret_value() if given else None, settings.data_dir)
+    try:
+        since = parse_since(args.since) if args.since else None
+        cutoff = parse_since(args.forget_before) if args.forget_before else None
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    try:
+        store = Store.open(url)
+        if cutoff is not None:
+            print(
+                f"forgot {store.forget_before(cutoff)} votes and queries stored before {cutoff:%Y-%m-%d}"
+            )
+            return EXIT_OK
+        report = build_report(store.votes_since(since), store.unanswered_since(since), since)
+    except StoreUnavailableError as error:
+        raise UsageError(f"the ratings store cannot be read: {error}") from error
+    if args.json:
+        _print_json(report.as_json())
+    else:
+        print("\n".join(report_lines(report)))
     return EXIT_OK
 
 

@@ -43,6 +43,8 @@ class OfflineDefaults:
 
     corpus_dir: Path = DEFAULT_CORPUS_DIR
     search_mode: str = "lexical"
+    data_dir: Path = Path("data")
+    database_url: None = None
 
 
 def settings_given() -> bool:

@@ -1,4 +1,5 @@
-"""/sources, /help and /reload: what the bot knows, how to use it, and re-reading it."""
+"""/sources, /help, /reload and /report: what the bot knows, how to use it, re-reading
+it, and what its ratings say."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import limits
 from bot.checks import by_server, is_bot_owner, manages_this_server, reload_cooldown
 from bot.embeds import help_embed, sources_embed
 from bot.errors import UserFacingError
+from bot.ratings_report import RatingsReport, build_report, parse_since, report_lines
+from bot.text import truncate
 
 if TYPE_CHECKING:
     from bot.client import DiploBot
@@ -68,7 +72,49 @@ class AdminCog(commands.Cog):
         )
 
 
+class ReportCog(commands.Cog):
+    """/report: the ratings of this server's answers, for its admins."""
+
+    def __init__(self, bot: DiploBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name="report", description="Ratings of this server's answers, and what the articles lack"
+    )
+    @app_commands.describe(
+        since="How far back: 7d, 12h, 2w or a date like 2026-11-01 (default: all)"
+    )
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    async def report(self, interaction: discord.Interaction, since: str | None = None) -> None:
+        if not manages_this_server(interaction):
+            raise UserFacingError("Members with Manage Server see this server's ratings report.")
+        guild_id = interaction.guild_id
+        try:
+            start = parse_since(since) if since else None
+        except ValueError as error:
+            raise UserFacingError(str(error)) from error
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        rows = await self.bot.ratings.read(
+            lambda store: (
+                store.votes_since(start, guild_id=guild_id),
+                store.unanswered_since(start, guild_id=guild_id),
+            )
+        )
+        if rows is None:
+            raise UserFacingError("Ratings are switched off right now (the store cannot be used).")
+        await interaction.edit_original_response(embed=report_embed(build_report(*rows, start)))
+
+
+def report_embed(report: RatingsReport) -> discord.Embed:
+    """The report in a code block: members' queries shown as typed, never as markdown."""
+    text = "\n".join(report_lines(report)).replace("`", "ˋ")
+    body = truncate(text, limits.EMBED_DESCRIPTION - 8)
+    return discord.Embed(title="Ratings report: this server", description=f"```\n{body}\n```")
+
+
 async def setup(bot: DiploBot) -> None:
     """Load the cog (discord.py extension entry point)."""
     await bot.add_cog(MetaCog(bot))
     await bot.add_cog(AdminCog(bot))
+    await bot.add_cog(ReportCog(bot))

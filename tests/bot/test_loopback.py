@@ -104,6 +104,7 @@ async def test_start_up_logs_in_syncs_and_is_ready_fast(fake: RemoteFake, librar
             "corpus",
             "help",
             "reload",
+            "report",
             "sources",
         ]
         assert all(r["status"] == 200 for r in state["requests"])
