@@ -20,6 +20,8 @@ log = logging.getLogger("diplobrief")
 
 # How long after a failure the store is tried again.
 RETRY_SECONDS = 60.0
+# How long shutting down waits for writes still queued.
+CLOSE_SECONDS = 10.0
 T = TypeVar("T")
 
 
@@ -88,10 +90,20 @@ class Ratings:
             return None
 
     async def close(self) -> None:
-        """Finish queued writes and release the store."""
-        if self._background:
-            await asyncio.gather(*self._background, return_exceptions=True)
-        self._writer.shutdown(wait=True)
+        """Finish queued writes (waiting at most CLOSE_SECONDS, off the event loop) and
+        release the store."""
+        pending = [*self._background]
+        try:
+            if pending:
+                await asyncio.wait_for(
+                    asyncio.gather(*pending, return_exceptions=True), CLOSE_SECONDS
+                )
+            await asyncio.wait_for(
+                asyncio.get_running_loop().run_in_executor(None, self._writer.shutdown),
+                CLOSE_SECONDS,
+            )
+        except TimeoutError:
+            log.warning("the ratings store did not finish its writes within %.0f s", CLOSE_SECONDS)
         if self._store is not None:
             self._store.close()
 
