@@ -15,6 +15,7 @@ from bot.client import DiploBot
 from bot.store import Store, database_url
 from retrieval.library import Library
 from tests.bot.discord_fakes import (
+    APP_ID,
     CHANNEL_ID,
     GUILD_ID,
     command_payload,
@@ -211,3 +212,34 @@ async def test_with_an_unusable_data_dir_the_bot_answers_and_says_once_ratings_a
                 assert is_ephemeral(reply) and "not recorded" in reply["content"]
     off = [r for r in caplog.records if "ratings are off" in r.getMessage()]
     assert len(off) == 1
+
+
+async def test_ask_inside_a_discussion_thread_works_as_anywhere(
+    fake: RemoteFake, bot: DiploBot
+) -> None:
+    payload = command_payload("ask", question="What is defense diplomacy?")
+    thread_id = "900000000000000777"
+    payload["channel_id"] = thread_id
+    payload["channel"] = {
+        **payload["channel"],
+        "id": thread_id,
+        "type": 11,
+        "parent_id": str(CHANNEL_ID),
+        "name": "What is defense diplomacy?",
+        "owner_id": str(APP_ID),
+        "message_count": 3,
+        "member_count": 2,
+        "rate_limit_per_user": 0,
+        "flags": 0,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": "2026-11-29T00:00:00+00:00",
+            "locked": False,
+        },
+    }
+    payload["app_permissions"] = str(CREATE_PUBLIC_THREADS)
+    answer = await fake.interact(payload)
+    assert first_embed(answer.final)["title"] == "What is defense diplomacy?"
+    assert "db:discuss" not in custom_ids(answer.final)  # no thread inside a thread
+    assert not await refused(fake)
