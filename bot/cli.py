@@ -72,14 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate a corpus folder and report problems")
     check.add_argument("directory", nargs="?", type=Path, help="default: CORPUS_DIR")
 
-    report = commands.add_parser(
-        "report", help="what the ratings say: 👍 share, most downvoted, unanswered queries"
-    )
-    report.add_argument("--since", help="a span back from now (7d, 12h, 2w) or a date")
-    report.add_argument("--json", action="store_true")
-    report.add_argument(
-        "--forget-before", metavar="DATE", help="delete every vote and query stored before DATE"
-    )
+    _add_report(commands)
     commands.add_parser("run", help="start the Discord bot")
     commands.add_parser("sync", help="sync slash commands globally and exit")
     return parser
@@ -98,6 +91,18 @@ def _add_listing_commands(commands: Any) -> None:
     cases = commands.add_parser("cases", help="the case studies, or one case's briefing")
     cases.add_argument("name", nargs="*", help="a case name, alias or close match")
     cases.add_argument("--json", action="store_true")
+
+
+def _add_report(commands: Any) -> None:
+    """report: what the ratings say."""
+    report = commands.add_parser(
+        "report", help="what the ratings say: 👍 share, most downvoted, unanswered queries"
+    )
+    report.add_argument("--since", help="a span back from now (7d, 12h, 2w) or a date")
+    report.add_argument("--json", action="store_true")
+    report.add_argument(
+        "--forget-before", metavar="DATE", help="delete every vote and query stored before DATE"
+    )
 
 
 def _add_eval(commands: Any) -> None:

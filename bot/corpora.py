@@ -66,12 +66,7 @@ class Corpora:
                 own = await asyncio.to_thread(server_library, before.shared, folder)
             except CorpusError as error:
                 raise self._failed(error) from error
-            guilds = {**before.guilds}
-            if own is None:
-                guilds.pop(guild_id, None)
-            else:
-                guilds[guild_id] = own
-            self.current = CorpusSet(before.shared, guilds)
+            self.current = with_server(before, guild_id, own)
         summary = describe_server_reload(before, self.current, guild_id)
         log.info("server %s reloaded its articles: %s", guild_id, summary)
         return summary
@@ -104,12 +99,7 @@ class Corpora:
             finally:
                 if created and folder.is_dir() and not any(folder.iterdir()):
                     folder.rmdir()  # a failed first add leaves no empty folder behind
-            guilds = {**before.guilds}
-            if own is None:
-                guilds.pop(guild_id, None)
-            else:
-                guilds[guild_id] = own
-            self.current = CorpusSet(before.shared, guilds)
+            self.current = with_server(before, guild_id, own)
         summary = describe_server_reload(before, self.current, guild_id)
         log.info("server %s changed %s: %s", guild_id, name, summary)
         return summary
@@ -136,6 +126,16 @@ class Corpora:
         for prefix in (root + "/", str(self.corpus_dir) + "/", root, str(self.corpus_dir)):
             text = text.replace(prefix, "")
         return text
+
+
+def with_server(corpora: CorpusSet, guild_id: int, own: Library | None) -> CorpusSet:
+    """The corpora with one server's library swapped (None: it has no articles of its own)."""
+    guilds = {**corpora.guilds}
+    if own is None:
+        guilds.pop(guild_id, None)
+    else:
+        guilds[guild_id] = own
+    return CorpusSet(corpora.shared, guilds)
 
 
 def describe_server_reload(before: CorpusSet, after: CorpusSet, guild_id: int) -> str:

@@ -68,11 +68,6 @@ def briefing_maker(kind: ReplyKind, text: str, *, offset: int = 0, count: int) -
     return lambda library: build_briefing(library, text, offset=offset, count=count)
 
 
-def kind_command(kind: ReplyKind) -> str:
-    """The command a reply kind answers."""
-    return COMMANDS[kind]
-
-
 class Replies:
     """Builds and sends briefing replies for the cogs and the components."""
 
@@ -140,12 +135,7 @@ class Replies:
             embed = briefing_embed(briefing, question=kind is ReplyKind.ASK)
             view = self._view(interaction, briefing, kind, library.mode, private=private)
             if not briefing.found and not in_place:
-                self.ratings.note_unanswered(
-                    guild_id=interaction.guild_id,
-                    command=kind_command(kind),
-                    mode=library.mode,
-                    query=logged_query,
-                )
+                self._note_unanswered(interaction, kind, library.mode, logged_query)
             await self._send(
                 interaction,
                 embed,
@@ -158,6 +148,13 @@ class Replies:
             self.shed.shed(interaction)
             return
         self.log_command(interaction, logged_query, len(briefing.sources), started)
+
+    def _note_unanswered(
+        self, interaction: discord.Interaction, kind: ReplyKind, mode: str, query: str
+    ) -> None:
+        self.ratings.note_unanswered(
+            guild_id=interaction.guild_id, command=COMMANDS[kind], mode=mode, query=query
+        )
 
     def _view(
         self,

@@ -224,23 +224,24 @@ class Store:
     def votes_since(
         self, since: datetime | None, guild_id: int | None = None
     ) -> list[dict[str, Any]]:
-        """Stored votes (newest last), of one server when ``guild_id`` is given."""
-        query = sa.select(votes).order_by(votes.c.voted_at)
-        if since is not None:
-            query = query.where(votes.c.voted_at >= as_stored(since))
-        if guild_id is not None:
-            query = query.where(votes.c.guild_id == guild_id)
-        return self._read(query)
+        """Stored votes (oldest first), of one server when ``guild_id`` is given."""
+        return self._rows(votes, votes.c.voted_at, since, guild_id)
 
     def unanswered_since(
         self, since: datetime | None, guild_id: int | None = None
     ) -> list[dict[str, Any]]:
-        """Stored unanswered queries, of one server when ``guild_id`` is given."""
-        query = sa.select(unanswered).order_by(unanswered.c.at)
+        """Stored unanswered queries (oldest first), of one server when ``guild_id`` is
+        given."""
+        return self._rows(unanswered, unanswered.c.at, since, guild_id)
+
+    def _rows(
+        self, table: sa.Table, time: sa.Column[Any], since: datetime | None, guild_id: int | None
+    ) -> list[dict[str, Any]]:
+        query = sa.select(table).order_by(time)
         if since is not None:
-            query = query.where(unanswered.c.at >= as_stored(since))
+            query = query.where(time >= as_stored(since))
         if guild_id is not None:
-            query = query.where(unanswered.c.guild_id == guild_id)
+            query = query.where(table.c.guild_id == guild_id)
         return self._read(query)
 
     def _read(self, query: sa.Select[Any]) -> list[dict[str, Any]]:
