@@ -264,6 +264,35 @@ def pdf_parsing(pages: int = 100) -> dict[str, float]:
     }
 
 
+def store_writes(votes: int = 500) -> dict[str, Any]:
+    """Milliseconds per committed vote (p50/p99), on the SQLite file and on a PostgreSQL
+    server started for the measurement (when its binaries are installed)."""
+    import tempfile
+
+    from bot.store import Store, Vote
+    from tests.postgres import postgres_server, server_binaries
+
+    def measure(url: str) -> dict[str, float]:
+        store = Store.open(url)
+        samples = []
+        for n in range(votes):
+            started = time.perf_counter()
+            store.record_vote(
+                Vote(n, n % 20, 1, "ask", "lexical", "cyber diplomacy", ("A › B",), True)
+            )
+            samples.append(time.perf_counter() - started)
+        store.close()
+        return percentiles(samples)
+
+    results: dict[str, Any] = {
+        "sqlite": measure(f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"),
+    }
+    if server_binaries() is not None:
+        with postgres_server() as url:
+            results["postgresql"] = measure(url)
+    return results
+
+
 def cli_wall_time() -> dict[str, Any]:
     """Whole-process time of the offline CLI beside `python -c pass`, and whether the CLI
     imported discord."""
@@ -412,6 +441,13 @@ def table(results: dict[str, Any]) -> str:
             f"PDF of {pdf['pages']} pages ({pdf['megabytes']:.1f} MB, {pdf['sections']} sections):"
             f" {pdf['seconds']:.2f} s to parse (target under 10 s)."
         )
+    store = results.get("store")
+    if store:
+        lines.append(
+            "Committed vote, ms p50/p99: "
+            + "; ".join(f"{name} {_pair(value)}" for name, value in store.items())
+            + " (PostgreSQL here with fsync off, as the tests start it)."
+        )
     hybrid = results.get("hybrid")
     if hybrid:
         lines.append(
@@ -491,6 +527,7 @@ def main() -> int:
     results["cli"] = cli_wall_time()
     results["html_nesting"] = html_nesting()
     results["pdf"] = pdf_parsing()
+    results["store"] = store_writes()
     print("bot throughput …", file=sys.stderr, flush=True)
     results["bot"] = asyncio.run(bot_throughput())
     args.json.write_text(json.dumps(results, indent=2))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 
 from retrieval.formats.builder import ArticleInfo, SectionBuilder
 from retrieval.model import Article, CorpusError
@@ -19,6 +18,8 @@ _TITLE_STYLE = re.compile(r"^title$", re.IGNORECASE)
 
 def parse_docx(data: bytes, info: ArticleInfo) -> Article:
     """Parse a Word document into sections (see the module docstring)."""
+    import zipfile
+
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
