@@ -4,6 +4,7 @@ they truncate here, so cogs never have to."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import discord
 from discord.utils import escape_markdown, escape_mentions
@@ -14,6 +15,10 @@ from bot.text import code_span, truncate
 from retrieval.briefing import Briefing
 from retrieval.library import Library
 from retrieval.model import Article, Section
+
+if TYPE_CHECKING:
+    from bot.ratings_report import RatingsReport
+    from bot.server_articles import UploadLimits
 
 BRAND_COLOUR = discord.Colour.dark_teal()
 WARNING_COLOUR = discord.Colour.gold()
@@ -246,3 +251,39 @@ def no_case_embed(name: str, suggestions: Sequence[str]) -> discord.Embed:
     if suggestions:
         text += " Closest: " + "; ".join(escape_markdown(s) for s in suggestions) + "."
     return error_embed(truncate(text, limits.EMBED_DESCRIPTION))
+
+
+def result_embed(title: str, description: str) -> discord.Embed:
+    """The reply to an add, a replace or a remove."""
+    return discord.Embed(
+        title=truncate(title, limits.EMBED_TITLE),
+        description=truncate(description, limits.EMBED_DESCRIPTION),
+    )
+
+
+def list_embed(
+    files: list[tuple[str, int, str | None]], upload_limits: UploadLimits
+) -> discord.Embed:
+    """This server's files: name, size and the title each was read as (None: not loaded)."""
+    lines = []
+    for name, size, title in files:
+        shown = title if title else "not loaded: run `diplobrief check` or re-add it"
+        lines.append(f"`{name}` · {size / 1048576:.2f} MB · {shown}")
+    total = sum(size for _, size, _ in files)
+    description = "\n".join(lines) or "No articles of this server's own yet: `/corpus add`."
+    return discord.Embed(
+        title="This server's own articles",
+        description=truncate(description, limits.EMBED_DESCRIPTION),
+    ).set_footer(
+        text=f"{len(files)} of {upload_limits.max_files} files ·"
+        f" {total / 1048576:.1f} of {upload_limits.max_total_bytes / 1048576:.0f} MB"
+    )
+
+
+def report_embed(report: RatingsReport) -> discord.Embed:
+    """The report in a code block: members' queries shown as typed, never as markdown."""
+    from bot.ratings_report import report_lines  # the store's module: only the bot needs it
+
+    text = "\n".join(report_lines(report)).replace("`", "ˋ")
+    body = truncate(text, limits.EMBED_DESCRIPTION - 8)
+    return discord.Embed(title="Ratings report: this server", description=f"```\n{body}\n```")

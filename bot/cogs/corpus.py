@@ -19,6 +19,7 @@ from discord.ext import commands
 
 from bot import limits
 from bot.checks import manages_this_server
+from bot.embeds import list_embed, result_embed
 from bot.errors import UserFacingError, report_error
 from bot.server_articles import (
     CheckedUpload,
@@ -61,33 +62,6 @@ def _admin_server(interaction: discord.Interaction) -> int:
         raise UserFacingError(ADMINS_ONLY)
     assert interaction.guild_id is not None
     return interaction.guild_id
-
-
-def result_embed(title: str, description: str) -> discord.Embed:
-    """The reply to an add, a replace or a remove."""
-    return discord.Embed(
-        title=truncate(title, limits.EMBED_TITLE),
-        description=truncate(description, limits.EMBED_DESCRIPTION),
-    )
-
-
-def list_embed(
-    files: list[tuple[str, int, str | None]], settings_limits: UploadLimits
-) -> discord.Embed:
-    """This server's files: name, size and the title each was read as (None: not loaded)."""
-    lines = []
-    for name, size, title in files:
-        shown = title if title else "not loaded: run `diplobrief check` or re-add it"
-        lines.append(f"`{name}` · {size / 1048576:.2f} MB · {shown}")
-    total = sum(size for _, size, _ in files)
-    description = "\n".join(lines) or "No articles of this server's own yet: `/corpus add`."
-    return discord.Embed(
-        title="This server's own articles",
-        description=truncate(description, limits.EMBED_DESCRIPTION),
-    ).set_footer(
-        text=f"{len(files)} of {settings_limits.max_files} files ·"
-        f" {total / 1048576:.1f} of {settings_limits.max_total_bytes / 1048576:.0f} MB"
-    )
 
 
 class ReplaceButton(discord.ui.DynamicItem[discord.ui.Button], template=REPLACE_TEMPLATE):

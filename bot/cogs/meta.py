@@ -10,12 +10,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits
 from bot.checks import by_server, is_bot_owner, manages_this_server, reload_cooldown
-from bot.embeds import help_embed, sources_embed
+from bot.embeds import help_embed, report_embed, sources_embed
 from bot.errors import UserFacingError
-from bot.ratings_report import RatingsReport, build_report, parse_since, report_lines
-from bot.text import truncate
+from bot.ratings_report import build_report, parse_since
 
 if TYPE_CHECKING:
     from bot.client import DiploBot
@@ -104,13 +102,6 @@ class ReportCog(commands.Cog):
         if rows is None:
             raise UserFacingError("Ratings are switched off right now (the store cannot be used).")
         await interaction.edit_original_response(embed=report_embed(build_report(*rows, start)))
-
-
-def report_embed(report: RatingsReport) -> discord.Embed:
-    """The report in a code block: members' queries shown as typed, never as markdown."""
-    text = "\n".join(report_lines(report)).replace("`", "ˋ")
-    body = truncate(text, limits.EMBED_DESCRIPTION - 8)
-    return discord.Embed(title="Ratings report: this server", description=f"```\n{body}\n```")
 
 
 async def setup(bot: DiploBot) -> None:
