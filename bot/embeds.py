@@ -267,14 +267,13 @@ def list_embed(
     """This server's files: name, size and the title each was read as (None: not loaded)."""
     lines = []
     for name, size, title in files:
-        shown = title if title else "not loaded: run `diplobrief check` or re-add it"
-        lines.append(f"`{name}` · {size / 1048576:.2f} MB · {shown}")
+        shown = escape_markdown(title) if title else "not loaded: run `diplobrief check`"
+        lines.append(f"{code_span(name)} · {size / 1048576:.2f} MB · {shown}")
     total = sum(size for _, size, _ in files)
-    description = "\n".join(lines) or "No articles of this server's own yet: `/corpus add`."
-    return discord.Embed(
-        title="This server's own articles",
-        description=truncate(description, limits.EMBED_DESCRIPTION),
-    ).set_footer(
+    description = _lines_within(lines, limits.EMBED_DESCRIPTION) or (
+        "No articles of this server's own yet: `/corpus add`."
+    )
+    return discord.Embed(title="This server's own articles", description=description).set_footer(
         text=f"{len(files)} of {upload_limits.max_files} files ·"
         f" {total / 1048576:.1f} of {upload_limits.max_total_bytes / 1048576:.0f} MB"
     )

@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from discord.utils import escape_markdown
+
 from bot.errors import UserFacingError
 from retrieval.corpus import ARTICLE_SUFFIXES, article_warnings, parse_article
 from retrieval.formats import ArticleInfo
@@ -229,9 +231,8 @@ def upload_report(upload: CheckedUpload, summary: str) -> str:
     changed in the server's articles."""
     article = upload.article
     read_as = f"; read as {article.read_as}" if article.read_as else ""
-    lines = [
-        f"**OK** `{_shown(upload.name)}`: {article.title} ({len(article.sections)} sections{read_as})"
-    ]
+    title = escape_markdown(article.title)
+    lines = [f"**OK** `{_shown(upload.name)}`: {title} ({len(article.sections)} sections{read_as})"]
     lines += [f"warning: {warning}" for warning in upload.warnings]
     lines.append(summary)
     return "\n".join(lines)

@@ -183,3 +183,15 @@ def test_backticks_in_a_file_name_do_not_break_the_code_span() -> None:
     library = Library(LoadedCorpus((article,)))
     value = sources_embed(library).fields[0].value
     assert value.count("`") == 2 and "weˋird_name.txt" in value
+
+
+def test_the_corpus_list_fits_with_200_long_names_and_shows_no_markdown() -> None:
+    from bot.embeds import list_embed
+    from bot.server_articles import UploadLimits
+
+    files = [(f"{'`x`' * 30}{n}.pdf", 10_000_000, "**bold** @everyone " * 5) for n in range(200)]
+    embed = list_embed(files, UploadLimits(10_000_000, 200, 100_000_000))
+    assert len(embed.description) <= 4096 and len(embed) <= 6000
+    assert embed.description.endswith("more")
+    assert "**bold**" not in embed.description
+    assert embed.footer.text == "200 of 200 files · 1907.3 of 95 MB"
