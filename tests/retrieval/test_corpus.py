@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.corpus import CorpusError, load_corpus, read_article, scan_corpus
+from retrieval.corpus import Article, CorpusError, load_corpus, read_article, scan_corpus
 from retrieval.library import Library
 from tests.conftest import CORPUS_DIR, SHARED_DIR, needs_shared
 
@@ -317,3 +317,25 @@ def test_folders_that_look_meant_for_a_server_are_refused(tmp_path: Path) -> Non
     assert sorted(Path(s.path).name for s in refused) == sorted([f"{server} (Study Group)", server])
     own = corpora.for_guild(int(server))
     assert any("zanzibar" in s.text.lower() for s in own.sections.values())
+
+
+def test_a_file_is_parsed_again_only_when_its_bytes_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import retrieval.corpus as corpus
+
+    parsed: list[str] = []
+    real = corpus.parse_article
+
+    def counting(data: bytes, suffix: str, info: corpus.ArticleInfo) -> Article:
+        parsed.append(info.source_file)
+        return real(data, suffix, info)
+
+    monkeypatch.setattr(corpus, "parse_article", counting)
+    path = tmp_path / "a.txt"
+    path.write_text("Heading\nSome text about treaties.\n")
+    first = read_article(path, slug="a")
+    assert read_article(path, slug="a") is first and parsed == ["a.txt"]
+    path.write_text("Heading\nSome text about alliance.\n")  # same size, new text
+    assert "alliance." in read_article(path, slug="a").sections[0].paragraphs[0]
+    assert parsed == ["a.txt", "a.txt"]
