@@ -138,8 +138,6 @@ def check_upload(name: str, data: bytes, slug: str) -> CheckedUpload:
         article = parse_article(data, Path(name).suffix, ArticleInfo(slug=slug, source_file=name))
     except CorpusError as error:
         raise UploadRefused(f"`{_shown(name)}` was not added: {_reason(error, name)}.") from error
-    if not any(section.paragraphs for section in article.sections):
-        raise UploadRefused(f"`{_shown(name)}` was not added: no article text left after cleaning.")
     return CheckedUpload(name, data, article, tuple(article_warnings(article)))
 
 

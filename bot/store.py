@@ -266,6 +266,7 @@ def _engine(url: str) -> Engine:
         return sa.create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    # Wait up to 30 s for another writer (another shard process) instead of "locked".
     engine = sa.create_engine(url, connect_args={"timeout": 30})
 
     @sa.event.listens_for(engine, "connect")
@@ -275,7 +276,6 @@ def _engine(url: str) -> Engine:
         # In WAL mode NORMAL survives a killed process (not a power cut): a vote
         # committed is a vote kept when the bot is killed.
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     return engine

@@ -132,8 +132,6 @@ def read_article(path: Path, *, slug: str, entry: ManifestEntry | None = None) -
             title=entry.title if entry else None,
         )
         cached = parse_article(data, path.suffix, info)
-        if not any(section.paragraphs for section in cached.sections):
-            raise CorpusError(f"{path}: no article text left after cleaning")
         _PARSED[key] = cached
         while len(_PARSED) > PARSED_CACHE_SIZE:
             _PARSED.pop(next(iter(_PARSED)))
@@ -149,19 +147,24 @@ _PARSED: dict[tuple[bytes, str, str, ManifestEntry | None], Article] = {}
 def parse_article(data: bytes, suffix: str, info: ArticleInfo) -> Article:
     """An article from a file's bytes, by its suffix: a document format (PDF, Word) from
     the bytes, a text format from the decoded text. The article records how it was read
-    (`read_as`) when that was not plain UTF-8 text."""
-    name = info.path or info.source_file
+    (`read_as`) when that was not plain UTF-8 text. Raises CorpusError naming the file
+    when it cannot be used, or when no article text is left after cleaning."""
+    name = info.name
     if not data.strip():
         raise CorpusError(f"{name}: the file is empty")
     document = DOCUMENT_PARSERS.get(suffix.lower())
     if document is not None:
         parse_document, kind = document
-        return dataclasses.replace(parse_document(data, info), read_as=kind)
-    decoded = decode_text(data, name)
-    if not decoded.text.strip():
-        raise CorpusError(f"{name}: the file is empty")
-    parse = parser_for(suffix) or PARSERS[".md"]
-    return dataclasses.replace(parse(decoded.text, info), read_as=decoded.read_as)
+        article = dataclasses.replace(parse_document(data, info), read_as=kind)
+    else:
+        decoded = decode_text(data, name)
+        if not decoded.text.strip():
+            raise CorpusError(f"{name}: the file is empty")
+        parse = parser_for(suffix) or PARSERS[".md"]
+        article = dataclasses.replace(parse(decoded.text, info), read_as=decoded.read_as)
+    if not any(section.paragraphs for section in article.sections):
+        raise CorpusError(f"{name}: no article text left after cleaning")
+    return article
 
 
 def article_files(

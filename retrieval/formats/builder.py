@@ -39,6 +39,11 @@ class ArticleInfo:
     path: str = ""
     title: str | None = None  # from the manifest: wins over a title the file states
 
+    @property
+    def name(self) -> str:
+        """How messages about the file name it: its path, else its own name."""
+        return self.path or self.source_file
+
 
 def is_bullet(line: str) -> bool:
     """A list item line (`- item`, `• item`, `1. item`)."""

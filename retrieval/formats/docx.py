@@ -23,7 +23,7 @@ def parse_docx(data: bytes, info: ArticleInfo) -> Article:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    name = info.path or info.slug
+    name = info.name
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile) as error:

@@ -52,7 +52,7 @@ def parse_html(text: str, info: ArticleInfo) -> Article:
     tags = text.count("<")
     if tags > MAX_HTML_TAGS:
         raise CorpusError(
-            f"{info.path or info.slug}: a page of {tags:,} tags is more than an article"
+            f"{info.name}: a page of {tags:,} tags is more than an article"
             f" (at most {MAX_HTML_TAGS:,} are read)"
         )
     soup = BeautifulSoup(text, "html.parser")

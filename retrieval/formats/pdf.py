@@ -64,15 +64,15 @@ class PdfLine:
 
 def parse_pdf(data: bytes, info: ArticleInfo) -> Article:
     """Parse a PDF into sections (see the module docstring)."""
-    name = info.path or info.slug
+    name = info.name
     lines, metadata_title, pages = _read_lines(data, name)
     if not lines:
         raise CorpusError(
             f"{name}: no text layer (a scanned PDF?): there is no text to quote;"
             " run it through OCR first"
         )
-    lines = _without_running_lines(lines, pages)
     body = _body_size(lines)
+    lines = _without_running_lines(lines, pages, body)
     builder = SectionBuilder(info)
     title_lines = _title_lines(lines, body)
     builder.stated_title = metadata_title or " ".join(line.text for line in title_lines) or None
@@ -146,7 +146,7 @@ def _page_lines(page: object, number: int, first_box: int) -> Iterator[PdfLine]:
             )
 
 
-def _without_running_lines(lines: list[PdfLine], pages: int) -> list[PdfLine]:
+def _without_running_lines(lines: list[PdfLine], pages: int, body: float) -> list[PdfLine]:
     """The lines without page numbers and running headers and footers (a margin line
     that recurs on most pages, or is set smaller than the body text)."""
 
@@ -160,7 +160,6 @@ def _without_running_lines(lines: list[PdfLine], pages: int) -> list[PdfLine]:
     running = {
         text for text, seen in pages_with.items() if len(seen) >= max(2, RUNNING_SHARE * pages)
     }
-    body = _body_size(lines)
     return [
         line
         for line in lines
