@@ -18,11 +18,21 @@ from bot.settings import Settings
 from retrieval.library import Library
 from tests.bot.discord_fakes import APP_ID, RecordingAdapter, install, settle, user_payload
 
+# Where make_settings makes each bot's DATA_DIR: under pytest's own temporary folder
+# (set for the session below), which pytest prunes, so runs leave nothing in /tmp.
+_data_root: Path | None = None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _data_dirs(tmp_path_factory: pytest.TempPathFactory) -> None:
+    global _data_root
+    _data_root = tmp_path_factory.mktemp("data")
+
 
 def make_settings(**overrides: Any) -> Settings:
     """Settings for tests: never read from a .env file; ratings stored in a fresh
     temporary folder unless DATA_DIR or DATABASE_URL is given."""
-    overrides.setdefault("data_dir", Path(tempfile.mkdtemp(prefix="diplobrief-data-")))
+    overrides.setdefault("data_dir", Path(tempfile.mkdtemp(prefix="diplobrief-", dir=_data_root)))
     return Settings(_env_file=None, discord_token="x.y.z", **overrides)
 
 
