@@ -226,6 +226,7 @@ class _ReadWords:
     surfaces: list[str] = field(default_factory=list)
     corrections: list[tuple[str, str]] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    closed_up: list[str] = field(default_factory=list)
     truncated: bool = False
 
     def information(self, *, known: bool | None = None) -> float:
@@ -300,10 +301,15 @@ class QueryAnalyser:
         for surface, terms in zip(read.surfaces, read.per_word, strict=True):
             for term in terms:
                 weighted[term] += informativeness(surface)
-        self._add_phrases(sequence, read.surfaces, weighted)
+        self._add_phrases(sequence, weighted)
+        for closed_up in read.closed_up:
+            if closed_up not in weighted:
+                weighted[closed_up] += 1.0
         expansions = self._expand(read.surfaces, sequence, weighted)
         self._add_facets(cut, weighted)
-        terms = tuple(dict.fromkeys(term for terms in read.per_word for term in terms))
+        terms = tuple(
+            dict.fromkeys([*(term for terms in read.per_word for term in terms), *read.closed_up])
+        )
         related = self._add_relatives(terms, weighted)
         return Query(
             original=text,
@@ -339,7 +345,25 @@ class QueryAnalyser:
             if len(read.per_word) >= MAX_QUERY_TERMS:
                 read.truncated = True
                 break
+        self._close_up(read)
         return read
+
+    def _close_up(self, read: _ReadWords) -> None:
+        """Two words the corpus writes as one (`peace keeping` for `peacekeeping`) are
+        known words: the closed-up term is searched for, and neither word counts as
+        missing (`keeping` alone may not be in the corpus)."""
+        for first, second in itertools.pairwise(read.surfaces):
+            closed_up = stem(first + second)
+            if closed_up in read.closed_up or not self._writes_as_one(closed_up, first):
+                continue
+            read.closed_up.append(closed_up)
+            read.unknown = [word for word in read.unknown if word not in (first, second)]
+
+    def _writes_as_one(self, closed_up: str, first: str) -> bool:
+        """Whether ``closed_up`` (the stem of two words written as one) is a corpus term
+        that keeps part of the second word: the stemmer alone would take
+        `international shipping` for `international`."""
+        return closed_up in self._known and len(closed_up) > len(first)
 
     def _fix_typos(self, surface: str) -> str:
         """The word with each unknown part corrected (`militray-to-military` has one)."""
@@ -351,18 +375,11 @@ class QueryAnalyser:
             fixed.append(corrected or part)
         return "-".join(fixed)
 
-    def _add_phrases(
-        self, sequence: list[str], surfaces: list[str], weighted: Counter[str]
-    ) -> None:
-        """Adjacent words that also stand together in the corpus, and two words the corpus
-        writes as one (`peace keeping` -> `peacekeeping`)."""
+    def _add_phrases(self, sequence: list[str], weighted: Counter[str]) -> None:
+        """Adjacent words that also stand together in the corpus."""
         for phrase in bigrams(sequence):
             if phrase in self._known:
                 weighted[phrase] += self._config.phrase_weight
-        for first, second in itertools.pairwise(surfaces):
-            closed_up = stem(first + second)
-            if closed_up in self._known and closed_up not in weighted:
-                weighted[closed_up] += 1.0
 
     def _add_relatives(self, terms: tuple[str, ...], weighted: Counter[str]) -> tuple[str, ...]:
         """Derivations of the query's terms (`diplomatic` for `diplomacy`), at a lower weight."""

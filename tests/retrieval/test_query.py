@@ -49,6 +49,37 @@ def test_phrases_are_weighted(library: Library) -> None:
     assert "intellig_share" in weights
 
 
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("peace keeping", "peacekeeping"),
+        ("peace keepers", "peacekeeping"),
+        ("cyber security", "cybersecurity"),
+        ("counter terrorism", "counter-terrorism"),
+        ("policy makers", "policymakers"),
+    ],
+)
+def test_words_the_corpus_writes_as_one_are_known(
+    library: Library, typed: str, written: str
+) -> None:
+    # `keeping` alone is not in the corpus; `peace keeping` is its `peacekeeping`, so the
+    # query is neither refused nor told that a word was not found.
+    result = library.search(typed)
+    assert result.query.unknown == ()
+    assert result.query.coverage == 1.0
+    assert result.hits
+    top = library.sections[result.hits[0].section_id]
+    assert written in " ".join((top.heading, *top.paragraphs)).lower()
+
+
+def test_a_stem_of_two_words_is_not_taken_for_one_word(library: Library) -> None:
+    # The stemmer cuts `internationalshipping` to `internation` (a corpus term):
+    # `shipping` is still a word the corpus lacks.
+    query = library.analyser.analyse("international shipping rates for parcels")
+    assert "shipping" in query.unknown
+    assert library.search("international shipping rates for parcels").hits == ()
+
+
 def test_huge_query_is_truncated_not_refused(library: Library) -> None:
     result = library.search("diplomacy " * 2000)
     assert result.query.truncated
