@@ -81,9 +81,11 @@ class Library:
         self.curation = curation or Curation()
         self.cases = CaseCatalogue(extract_cases(ordered, acronyms, self.curation))
         self.analyser = QueryAnalyser(self._vocabulary(ordered), self.index, acronyms, config)
-        self._by_heading: dict[str, list[str]] = {}
+        self._by_heading: dict[frozenset[str], list[str]] = {}
         for section in (s for s in ordered if not s.lead):
-            self._by_heading.setdefault(heading_key(section.heading), []).append(section.id)
+            key = self._heading_terms(section.heading)
+            if key:
+                self._by_heading.setdefault(key, []).append(section.id)
 
     def _embed(
         self, ordered: list[Section], encoder: Encoder, corpus_dir: Path | None, progress: bool
@@ -182,10 +184,17 @@ class Library:
             hits = self._hybrid(query, vector, top_k)
         return SearchResult(query, self._headed_first(query, hits, top_k), vector)
 
+    def _heading_terms(self, text: str) -> frozenset[str]:
+        """The terms a heading (or a query compared with headings) is read as, in lower
+        case: `THE FUTURE` is a heading typed in capitals, not two acronyms."""
+        return frozenset(self.analyser.analyse(text.lower()).terms)
+
     def _headed_first(self, query: Query, hits: list[Hit], top_k: int) -> tuple[Hit, ...]:
-        """A query that is a section's heading (case, punctuation and articles aside)
-        asks for that section: it comes first, whatever else scores high."""
-        named = self._by_heading.get(heading_key(query.original), [])
+        """A query that is a section's heading asks for that section: it comes first,
+        whatever else scores high. "Is" means the same words as the analyser reads them,
+        so case, punctuation, stop words, inflection, British spelling and corrected
+        typos aside (`emerging trend`, `The Future of Militry Diplomacy`)."""
+        named = self._by_heading.get(self._heading_terms(query.original), [])
         if not named:
             return tuple(hits)
         best = hits[0].score if hits else 1.0

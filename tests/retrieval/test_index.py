@@ -97,6 +97,41 @@ def test_a_heading_typed_as_the_query_ranks_its_section_first(library: Library) 
             ), typed
 
 
+def _singular_or_plural(heading: str) -> str:
+    """The heading with its last word's number changed (`Trends` -> `Trend`)."""
+    head, _, last = heading.rpartition(" ")
+    changed = last[:-1] if last.endswith("s") and not last.endswith("ss") else last + "s"
+    return f"{head} {changed}".strip()
+
+
+def test_a_heading_typed_another_way_still_ranks_its_section_first(library: Library) -> None:
+    from retrieval.library import heading_key
+
+    for section in (s for s in library.sections.values() if not s.lead):
+        variants = (
+            _singular_or_plural(section.heading).lower(),
+            section.heading.replace("Defense", "Defence").replace("ization", "isation"),
+        )
+        for typed in variants:
+            first = library.search(typed).hits[0]
+            assert heading_key(library.sections[first.section_id].heading) == heading_key(
+                section.heading
+            ), typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "heading"),
+    [
+        ("The Future of Militry Diplomacy", "The Future of Military Diplomacy"),
+        ("emeging trends", "Emerging Trends"),
+    ],
+)
+def test_a_heading_with_a_typo_ranks_its_section_first(
+    library: Library, typed: str, heading: str
+) -> None:
+    assert library.sections[library.search(typed).hits[0].section_id].heading == heading
+
+
 def test_a_corpus_of_two_sections_still_answers(tmp_path) -> None:
     (tmp_path / "arctic.txt").write_text(
         "Arctic Shipping\nIce is melting and new routes open for shipping across the north.\n"
