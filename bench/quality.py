@@ -82,6 +82,7 @@ def main() -> None:
         "by kind (all):",
         {k: (v["answer@1"], v["answer@any"]) for k, v in answer_summary(read).items()},
     )
+    print("ndcg by kind:", {k: round(v.ndcg, 3) for k, v in by_kind(ranked).items()})
     print("dev.json answerable refused:", refused_dev)
     print("off-topic not acceptable:", [r.item.query for r in off if not r.acceptable])
     print("answers refused:", [r.item.id for r in read if r.refused])

@@ -34,6 +34,13 @@ class SearchConfig:
     semantic_weight: float = 1.0
     rrf_k: float = 10.0
     fusion_depth: int = 30
+    # Without the semantic extra: the word vectors of retrieval.wordvectors, fused as
+    # above for the part of a query the corpus has no words for. Their share is
+    # semantic_alpha x min(1, reach x the share of the query's information the corpus
+    # lacks): nothing when it has every word, all of semantic_alpha once a third is
+    # missing (reach measured on half A of the development set: 1, 1.5, 2, 3, 4).
+    word_vectors: bool = True
+    word_vector_reach: float = 3.0
     # Facet words added for the kind of question asked (`what stops …` -> challenges).
     facet_weight: float = 1.5
     # Excerpts (retrieval.excerpts): how much the section's rank counts against the

@@ -25,9 +25,11 @@ from retrieval.semantic import (
     SentenceVectors,
     reciprocal_rank_fusion,
     section_embeddings,
+    section_units,
     sentence_embeddings,
 )
 from retrieval.text import normalize, tokenize_with_surfaces
+from retrieval.wordvectors import WordVectors, bundled_word_vectors
 
 DEFAULT_TOP_K = 5
 
@@ -76,6 +78,12 @@ class Library:
         self.encoder = encoder
         self.embeddings: SectionVectors | None = None
         self.sentence_vectors: SentenceVectors | None = None
+        # Without a sentence model, the default install's word vectors (see
+        # retrieval.wordvectors) stand in for the part of a query the corpus lacks words for.
+        # Loaded on the first query that needs them: a query whose words the corpus all
+        # has never does, and loading takes a tenth of a second.
+        self.uses_word_vectors = encoder is None and config.word_vectors
+        self._word_embeddings: tuple[WordVectors, SectionVectors] | None = None
         if encoder is not None:
             self._embed(ordered, encoder, corpus_dir, progress)
         self.curation = curation or Curation()
@@ -178,11 +186,42 @@ class Library:
         vector = None if self.encoder is None else self.encoder.encode([query.searched_for])[0]
         if not self.covers(query, vector):
             return SearchResult(query, (), vector)
-        if vector is None:
-            hits = self.index.top(query.weights(), top_k)
+        if vector is not None:
+            assert self.embeddings is not None
+            similarity = self.embeddings.similarity(vector, self.index.size)
+            hits = self._fused(query, similarity, self.config.semantic_alpha, top_k)
+        elif self.uses_word_vectors and query.coverage < 1.0:
+            hits = self._fused(query, self._word_similarity(query), self._word_share(query), top_k)
         else:
-            hits = self._hybrid(query, vector, top_k)
+            hits = self.index.top(query.weights(), top_k)
         return SearchResult(query, self._headed_first(query, hits, top_k), vector)
+
+    def _word_similarity(self, query: Query) -> np.ndarray:
+        """Each section's closeness to the query by word vectors."""
+        word_vectors, sections = self.word_embeddings()
+        vector = word_vectors.vector(query.searched_for)
+        return sections.similarity(vector, self.index.size)
+
+    def word_embeddings(self) -> tuple[WordVectors, SectionVectors]:
+        """The word vectors and every section's paragraphs encoded with them, made on the
+        first call (two threads racing make the same thing twice, harmlessly)."""
+        if self._word_embeddings is None:
+            word_vectors = bundled_word_vectors()
+            ordered = list(self.sections.values())
+            units = [(i, text) for i, s in enumerate(ordered) for text in section_units(s)]
+            sections = SectionVectors(
+                word_vectors.encode([text for _, text in units]),
+                np.asarray([i for i, _ in units], dtype=np.int32),
+            )
+            self._word_embeddings = (word_vectors, sections)
+        return self._word_embeddings
+
+    def _word_share(self, query: Query) -> float:
+        """How much the word vectors weigh against BM25: nothing for a query whose words
+        the corpus all has, growing with the share of its information the corpus lacks,
+        up to the share the sentence model gets (see SearchConfig.word_vector_reach)."""
+        missing = 1.0 - query.coverage
+        return self.config.semantic_alpha * min(1.0, missing * self.config.word_vector_reach)
 
     def _heading_terms(self, text: str) -> frozenset[str]:
         """The terms a heading (or a query compared with headings) is read as, in lower
@@ -227,16 +266,15 @@ class Library:
         """`hybrid` when an embedding model is attached, else `lexical`."""
         return "hybrid" if self.encoder is not None else "lexical"
 
-    def _hybrid(self, query: Query, vector: np.ndarray, top_k: int) -> list[Hit]:
-        """BM25 and embedding scores fused (see SearchConfig.fusion)."""
-        assert self.embeddings is not None
+    def _fused(self, query: Query, similarity: np.ndarray, alpha: float, top_k: int) -> list[Hit]:
+        """BM25 scores and embedding similarities fused (see SearchConfig.fusion), the
+        similarities weighing ``alpha`` in a sum."""
         depth = self.config.fusion_depth
         scores = self.index.scores(query.weights())
-        similarity = self.embeddings.similarity(vector, self.index.size)
         if self.config.fusion == "sum":
             lex = scores / scores.max() if scores.max() > 0 else scores
             sem = (similarity - similarity.min()) / max(float(np.ptp(similarity)), 1e-9)
-            mixed = (1 - self.config.semantic_alpha) * lex + self.config.semantic_alpha * sem
+            mixed = (1 - alpha) * lex + alpha * sem
             fused = {int(i): float(mixed[i]) for i in np.argsort(-mixed, kind="stable")[:depth]}
         else:
             lexical = [
