@@ -14,6 +14,7 @@ what a sentence says, so search uses them only for the part of a query the corpu
 words for (see ``SearchConfig.word_vector_reach``); abstention still counts words.
 
 ``python3 -m retrieval.wordvectors`` rebuilds the table (it needs the semantic extra).
+The vectors derive from sentence-transformers/all-MiniLM-L6-v2 (Apache License 2.0).
 """
 
 from __future__ import annotations
