@@ -79,6 +79,9 @@ class DiploBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         await asyncio.to_thread(warm_up)
+        shared = self.corpora.shared
+        if shared.uses_word_vectors:  # loaded now, not within a user's 3 seconds
+            await asyncio.to_thread(shared.word_embeddings)
         with contextlib.suppress(*_NO_SIGNALS):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._on_sighup)
         for extension in EXTENSIONS:

@@ -15,6 +15,9 @@ from bot.client import create_bot
 from bot.errors import UserFacingError, describe_error
 from bot.settings import Settings
 from retrieval.library import Library
+from tests.bot.conftest import make_settings, running
+from tests.bot.discord_fakes import RecordingAdapter
+from tests.conftest import CORPUS_DIR
 
 
 def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,3 +66,13 @@ def test_expired_interaction_is_not_an_unexpected_error(caplog: pytest.LogCaptur
     error = discord.NotFound(Response(), {"code": 10062, "message": "Unknown interaction"})
     with caplog.at_level(logging.ERROR):
         assert describe_error(error) == (None, False)
+
+
+async def test_start_up_loads_the_word_vectors_before_any_query(
+    recorder: RecordingAdapter,
+) -> None:
+    # A fresh library (the session's may have loaded them in another test already).
+    library = Library.load(CORPUS_DIR)
+    assert library._word_embeddings is None
+    async with running(create_bot(make_settings(), library)) as bot:
+        assert bot.corpora.shared._word_embeddings is not None
