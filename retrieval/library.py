@@ -25,7 +25,6 @@ from retrieval.semantic import (
     SentenceVectors,
     reciprocal_rank_fusion,
     section_embeddings,
-    section_units,
     sentence_embeddings,
 )
 from retrieval.text import normalize, tokenize_with_surfaces
@@ -207,12 +206,7 @@ class Library:
         first call (two threads racing make the same thing twice, harmlessly)."""
         if self._word_embeddings is None:
             word_vectors = bundled_word_vectors()
-            ordered = list(self.sections.values())
-            units = [(i, text) for i, s in enumerate(ordered) for text in section_units(s)]
-            sections = SectionVectors(
-                word_vectors.encode([text for _, text in units]),
-                np.asarray([i for i, _ in units], dtype=np.int32),
-            )
+            sections = section_embeddings(list(self.sections.values()), word_vectors, cached=False)
             self._word_embeddings = (word_vectors, sections)
         return self._word_embeddings
 

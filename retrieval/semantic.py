@@ -195,13 +195,16 @@ def section_embeddings(
     *,
     corpus_dir: Path | None = None,
     progress: bool = False,
+    cached: bool = True,
 ) -> SectionVectors:
-    """The embeddings of the sections' paragraphs (see :func:`cached_encode`)."""
+    """The embeddings of the sections' paragraphs (see :func:`cached_encode`; not cached
+    on disk when ``cached`` is false, for an encoder faster than reading the cache)."""
     units = [(i, text) for i, s in enumerate(sections) for text in section_units(s)]
     owners = np.asarray([i for i, _ in units], dtype=np.int32)
-    vectors = cached_encode(
-        [text for _, text in units], encoder, corpus_dir=corpus_dir, progress=progress
-    )
+    texts = [text for _, text in units]
+    if not cached:
+        return SectionVectors(encoder.encode(texts), owners)
+    vectors = cached_encode(texts, encoder, corpus_dir=corpus_dir, progress=progress)
     return SectionVectors(vectors, owners)
 
 

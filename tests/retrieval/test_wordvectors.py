@@ -140,6 +140,13 @@ def test_word_vectors_do_not_decide_what_is_answered(library: Library) -> None:
 def test_the_word_vectors_are_loaded_only_when_a_query_needs_them(
     plain_library: Library,
 ) -> None:
+    fresh = Library.load(CORPUS_DIR)  # the session's library may have loaded them already
+    assert fresh.uses_word_vectors
+    assert fresh.search("cyber diplomacy").hits
+    assert fresh._word_embeddings is None  # every word known: BM25 alone
+    assert fresh.search("Are hackers a danger to military cooperation?").hits
+    assert fresh._word_embeddings is not None
+    # Switched off, they are never loaded.
     assert not plain_library.uses_word_vectors
     assert plain_library.search("Are hackers a danger to military cooperation?").hits
     assert plain_library._word_embeddings is None
