@@ -48,9 +48,9 @@ def main() -> None:
     args = parser.parse_args()
     encoder = None
     if args.hybrid:
-        from retrieval.semantic import MiniLMEncoder
+        from retrieval.semantic import OnnxMiniLMEncoder
 
-        encoder = MiniLMEncoder()
+        encoder = OnnxMiniLMEncoder()
     overrides = {k: float(v) for k, v in (item.split("=") for item in args.set)}
     config = dataclasses.replace(DEFAULT_CONFIG, **overrides)
     library = Library.load(ROOT / "corpus", encoder=encoder, config=config)

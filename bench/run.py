@@ -206,15 +206,15 @@ def one_scale(scale: int, *, with_plain: bool, with_bm25s: bool) -> dict[str, An
 
 
 def hybrid_measurement() -> dict[str, Any] | None:
-    """Hybrid search at 1x (the semantic extra): cold start with a warm embedding cache,
-    and warm query latency. None when the extra is not installed."""
+    """Hybrid search at 1x (the ONNX sentence model): cold start with a warm embedding cache,
+    and warm query latency. None when onnxruntime is not installed."""
     script = f"""
 import json, statistics, sys, time
 sys.path.insert(0, {str(ROOT)!r})
 started = time.perf_counter()
-from retrieval.semantic import MiniLMEncoder
+from retrieval.semantic import OnnxMiniLMEncoder
 from retrieval.library import Library
-library = Library.load({str(ROOT / "corpus")!r}, encoder=MiniLMEncoder())
+library = Library.load({str(ROOT / "corpus")!r}, encoder=OnnxMiniLMEncoder())
 cold = time.perf_counter() - started
 sys.path.insert(0, {str(ROOT / "bench")!r})
 from run import queries, timed, percentiles
@@ -451,7 +451,7 @@ def table(results: dict[str, Any]) -> str:
     hybrid = results.get("hybrid")
     if hybrid:
         lines.append(
-            f"Hybrid search at 1× (semantic extra): p50 {hybrid['search']['p50_ms']:.1f} ms, "
+            f"Hybrid search at 1× (ONNX sentence model): p50 {hybrid['search']['p50_ms']:.1f} ms, "
             f"p99 {hybrid['search']['p99_ms']:.1f} ms; cold start with a warm embedding cache "
             f"{hybrid['cold_start_s']:.2f} s."
         )

