@@ -118,8 +118,8 @@ def _add_eval(commands: Any) -> None:
     evaluate.add_argument(
         "--mode",
         choices=("lexical", "hybrid"),
-        default="lexical",
-        help="hybrid: show lexical and hybrid (semantic extra) side by side",
+        default=None,
+        help="hybrid: show lexical (as ours) and hybrid side by side",
     )
 
 
@@ -359,11 +359,16 @@ def _eval(library: Library, args: argparse.Namespace) -> int:
         if not path.is_file():
             raise UsageError(f"{path}: evaluation file not found")
     hybrid = None
-    if args.mode == "hybrid":
-        from retrieval.semantic import MiniLMEncoder
+    if args.mode == "hybrid":  # lexical as ours, hybrid beside it
+        from retrieval.semantic import encoder_for
 
-        encoder = library.encoder or MiniLMEncoder()
-        hybrid = load_library(Path(library.articles[0].path).parent, encoder=encoder)
+        directory = library.directory or DEFAULT_CORPUS_DIR
+        hybrid = (
+            library
+            if library.mode == "hybrid"
+            else load_library(directory, encoder=encoder_for("hybrid"))
+        )
+        library = load_library(directory) if library.mode == "hybrid" else library
     try:
         data, text = evaluate_files(library, args.files, baseline=args.baseline, hybrid=hybrid)
     except (ValueError, KeyError, TypeError) as error:

@@ -42,7 +42,7 @@ class OfflineDefaults:
     """The settings an offline command reads, at their defaults."""
 
     corpus_dir: Path = DEFAULT_CORPUS_DIR
-    search_mode: str = "lexical"
+    search_mode: str = "hybrid"
     data_dir: Path = Path("data")
     database_url: None = None
 

@@ -95,6 +95,7 @@ def briefing_json(library: Library, briefing: Briefing) -> dict[str, Any]:
 
     return {
         "query": briefing.query,
+        "mode": library.mode,
         "searched_for": briefing.searched_for,
         "bottom_line": _bottom_line(briefing),
         "excerpts": [

@@ -72,7 +72,8 @@ def _format(path: Path) -> str:
 
 
 def answers_report(systems: dict[str, Library], path: Path) -> tuple[dict[str, Any], str]:
-    """answer@1, answer@3, answer@any and refusals per kind, for each system."""
+    """answer@1, useful@1 (the first excerpt answers at least partly), answer@3,
+    answer@any and refusals per kind, for each system."""
     items = load_answers(path)
     data: dict[str, Any] = {}
     missed: dict[str, list[str]] = {}
@@ -80,7 +81,7 @@ def answers_report(systems: dict[str, Library], path: Path) -> tuple[dict[str, A
         results = evaluate_answers(items, lambda text, lib=library: build_briefing(lib, text))
         data[name] = answer_summary(results)
         missed[name] = [f"{r.item.id} {r.item.question}" for r in results if r.rank is None]
-    columns = ("answer@1", "answer@3", "answer@any", "refused")
+    columns = ("answer@1", "useful@1", "answer@3", "answer@any", "refused")
     rows = [["kind", "n", "system", *columns]]
     for kind in data["ours"]:
         for name in systems:

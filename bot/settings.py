@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     log_queries: bool = False
     shard_count: int | None = Field(default=None, ge=1)
     shard_ids: list[int] | None = None
-    search_mode: Literal["lexical", "hybrid"] = "lexical"
+    search_mode: Literal["lexical", "hybrid"] = "hybrid"
     # Who may reload the shared corpus (besides the application's owner).
     owner_ids: list[int] = Field(default_factory=list)
     reload_cooldown: float = Field(default=60.0, ge=0)

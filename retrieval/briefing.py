@@ -14,6 +14,10 @@ from retrieval.text import tokenize, word_terms, words
 
 MAX_EXCERPTS = 5
 MAX_EXCERPT_CHARS = 300
+# A sentence whose query words come late (or a sentence quoted with the one it points
+# back to) may run this long, so that the cut keeps them; and this much after them.
+MAX_KEPT_CHARS = 600
+MIN_AFTER_KEPT = 40
 # A cut shorter than this loses the point of the sentence; cut at a word instead.
 MIN_CLAUSE_CHARS = 120
 # Sections considered for excerpts; enough for the first page and a few "More" pages.
@@ -208,7 +212,7 @@ def cite(
         source = sources.get(pick.section_id)
         if source is None:
             source = sources[pick.section_id] = _source(library, pick.section_id, len(sources) + 1)
-        text = cut_excerpt(pick.text)
+        text = cut_excerpt(pick.text, keeping=highlight_spans(pick.text, highlight_terms))
         highlights = highlight_spans(text, highlight_terms)
         excerpts.append(
             Excerpt(text, pick.section_id, source.citation_no, highlights, pick.facet, pick.case)
@@ -241,9 +245,18 @@ def _query_notes(result: SearchResult, *, found: bool = True) -> list[str]:
     return notes
 
 
-def cut_excerpt(sentence: str, limit: int = MAX_EXCERPT_CHARS) -> str:
+def cut_excerpt(
+    sentence: str,
+    limit: int = MAX_EXCERPT_CHARS,
+    *,
+    keeping: Sequence[tuple[int, int]] = (),
+) -> str:
     """Keep a sentence whole when it fits; otherwise cut it at the last clause break
-    (or, failing that, word break) before the limit and end it with an ellipsis."""
+    (or, failing that, word break) before the limit and end it with an ellipsis. A cut
+    never removes every query word (``keeping``: their spans): the limit then reaches
+    past the first of them, up to :data:`MAX_KEPT_CHARS`."""
+    if keeping and keeping[0][1] > limit - MIN_AFTER_KEPT:
+        limit = min(max(limit, keeping[0][1] + MIN_AFTER_KEPT), MAX_KEPT_CHARS)
     if len(sentence) <= limit:
         return sentence
     window = sentence[: limit - 1]

@@ -43,25 +43,6 @@ class SearchConfig:
     word_vector_reach: float = 3.0
     # Facet words added for the kind of question asked (`what stops …` -> challenges).
     facet_weight: float = 1.5
-    # Excerpts (retrieval.excerpts): how much the section's rank counts against the
-    # sentence's own match; what the sentence before it in the paragraph contributes;
-    # the bonus for a sentence giving the kind of answer asked for, and for one whose
-    # subject (first words) is what was asked about.
-    # Abstention (Library.covers): a query is answered when the corpus knows this share
-    # of its informative content, or this much of it in fully informative words.
-    min_coverage: float = 0.6
-    min_matched_information: float = 1.8
-    # With embeddings: the cosine similarity of the closest corpus sentence below which
-    # a lexically covered query is still not answered, and above which one the words
-    # miss is answered after all.
-    semantic_floor: float = 0.45
-    semantic_rescue: float = 0.6
-    # With embeddings, how much a sentence's similarity to the query adds to its score.
-    sentence_semantic_weight: float = 0.5
-    section_weight: float = 0.35
-    context_weight: float = 0.5
-    shape_bonus: float = 0.3
-    subject_bonus: float = 0.2
 
 
 DEFAULT_CONFIG = SearchConfig()

@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from retrieval.abstention import Evidence, answerable
 from retrieval.cases import CaseCatalogue, Curation, extract_cases, read_curation
 from retrieval.config import DEFAULT_CONFIG, SearchConfig
 from retrieval.corpus import SERVER_FOLDER, LoadedCorpus, SkippedFile, load_corpus, scan_corpus
@@ -31,6 +32,8 @@ from retrieval.text import normalize, tokenize_with_surfaces
 from retrieval.wordvectors import WordVectors, bundled_word_vectors
 
 DEFAULT_TOP_K = 5
+# Sections whose words are read for the abstention classifier's match signals.
+MATCH_SECTIONS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,7 @@ class Library:
         progress: bool = False,
     ) -> None:
         self.name = name
+        self.directory = corpus_dir  # the folder the articles were read from, if any
         self.config = config
         self._section_keys: dict[str, str] | None = None
         self.articles: tuple[Article, ...] = corpus.articles
@@ -178,12 +182,15 @@ class Library:
         """The article a section belongs to."""
         return self.articles_by_slug[section.article]
 
-    def search_query(self, query: Query, top_k: int = DEFAULT_TOP_K) -> SearchResult:
-        """Rank sections for an analysed query, or abstain when it is off-topic."""
+    def search_query(
+        self, query: Query, top_k: int = DEFAULT_TOP_K, *, abstain: bool = True
+    ) -> SearchResult:
+        """Rank sections for an analysed query, or abstain when it is off-topic (unless
+        ``abstain`` is false: fitting the sentence ranker reads every question's hits)."""
         if query.is_empty:
             return SearchResult(query, ())
         vector = None if self.encoder is None else self.encoder.encode([query.searched_for])[0]
-        if not self.covers(query, vector):
+        if abstain and not self.covers(query, vector):
             return SearchResult(query, (), vector)
         if vector is not None:
             assert self.embeddings is not None
@@ -237,23 +244,51 @@ class Library:
         return tuple([*first, *rest][:top_k])
 
     def covers(self, query: Query, vector: np.ndarray | None = None) -> bool:
-        """Whether the corpus has enough of what the query is about to answer it.
+        """Whether the corpus has enough of what the query is about to answer it: the
+        fitted abstention classifier's decision (retrieval.abstention) on how much of the
+        query's information the corpus has words for, how strongly BM25 matches and, with
+        the sentence model, how close in meaning the nearest sentences are."""
+        return answerable(self.evidence(query, vector), self.mode)
 
-        Lexically: most of its informative content, or about two informative words of it
-        (a word common in general English, like `training`, counts less than `cyber`).
-        With embeddings, meaning decides as well: a query whose closest corpus sentence
-        is far off is not answered (`conflict resolution between roommates` shares
-        words, not a subject), and one the words miss is answered when a sentence is
-        close in meaning (a paraphrase)."""
-        config = self.config
-        lexical = query.matched_information > 0 and (
-            query.coverage >= config.min_coverage
-            or query.matched_information >= config.min_matched_information
-        )
-        if vector is None or self.sentence_vectors is None or query.coverage == 1.0:
-            return lexical  # every word known: a short topic is often far from any sentence
-        closeness = self.sentence_vectors.closeness(vector)
-        return closeness >= (config.semantic_floor if lexical else config.semantic_rescue)
+    def evidence(self, query: Query, vector: np.ndarray | None = None) -> Evidence:
+        """What the abstention classifier reads of a query."""
+        weights = query.weights()
+        scores = self.index.scores(weights) if weights else np.zeros(1)
+        top = float(scores.max()) if len(scores) else 0.0
+        mass = sum(max(self.index.idf(t), 0.0) * w for t, w in weights.items())
+        sentences = sections = None
+        corpus = 0.0
+        if vector is not None and self.sentence_vectors is not None:
+            sentences = self.sentence_vectors.all @ vector
+            corpus = float(self.sentence_vectors.centroid @ vector)
+        if vector is not None and self.embeddings is not None:
+            sections = self.embeddings.similarity(vector, self.index.size)
+        share = top / mass if mass > 0 else 0.0
+        in_section, in_sentence = self._best_matches(query, scores)
+        return Evidence(
+            query, top, share, sentences, sections, corpus, in_section, in_sentence
+        )  # fmt: skip
+
+    def _best_matches(self, query: Query, scores: np.ndarray) -> tuple[float, float]:
+        """The largest share of the query's idf-weighted single words held by one of the
+        best-scoring sections, and by one of their sentences."""
+        idf = {
+            t: max(self.index.idf(t), 0.0) * w for t, w in query.weights().items() if "_" not in t
+        }
+        mass = sum(idf.values())
+        if mass <= 0:
+            return 0.0, 0.0
+        best_section = best_sentence = 0.0
+        for position in np.argsort(-scores, kind="stable")[:MATCH_SECTIONS]:
+            section = self.sections[self.index.doc_ids[int(position)]]
+            heading = set(tokenize_with_surfaces(section.indexed_heading)[0])
+            held: set[str] = set(heading)
+            for sentence in self.sentences[section.id]:
+                words = set(sentence.unigrams)
+                held |= words
+                best_sentence = max(best_sentence, sum(v for t, v in idf.items() if t in words))
+            best_section = max(best_section, sum(v for t, v in idf.items() if t in held))
+        return best_section / mass, best_sentence / mass
 
     @property
     def mode(self) -> str:
@@ -282,9 +317,11 @@ class Library:
         best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:top_k]
         return [Hit(self.index.doc_ids[position], score) for position, score in best]
 
-    def search(self, text: str, top_k: int = DEFAULT_TOP_K) -> SearchResult:
+    def search(
+        self, text: str, top_k: int = DEFAULT_TOP_K, *, abstain: bool = True
+    ) -> SearchResult:
         """Analyse query text and rank sections for it."""
-        return self.search_query(self.analyser.analyse(text), top_k)
+        return self.search_query(self.analyser.analyse(text), top_k, abstain=abstain)
 
 
 _ARTICLES = frozenset({"the", "a", "an"})

@@ -24,12 +24,14 @@ Briefer = Callable[[str], Briefing]
 
 @dataclass(frozen=True, slots=True)
 class AnswerItem:
-    """A question and the sentences, from one paragraph, that answer it."""
+    """A question, the sentences that answer it (``gold``; grade 2 in a graded set) and
+    those that partly answer it (``partial``; grade 1)."""
 
     id: str
     kind: str
     question: str
     gold: tuple[str, ...]
+    partial: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +47,14 @@ class OffTopicItem:
 
 @dataclass(frozen=True, slots=True)
 class AnswerResult:
-    """Where (1-based) the first answering excerpt came, if any; refused = no excerpts."""
+    """Where (1-based) the first answering excerpt came, if any, and the first useful
+    one (answering or partly); refused = no excerpts."""
 
     item: AnswerItem
     rank: int | None
     refused: bool
     excerpts: tuple[str, ...]
+    useful_rank: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +76,7 @@ class OffTopicResult:
 def eval_format(data: Any) -> str:
     """Which kind of evaluation file this is: `qrels`, `answers` or `offtopic`."""
     first = data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else {}
-    if "gold" in first:
+    if "gold" in first or "answers" in first:
         return "answers"
     if "class" in first:
         return "offtopic"
@@ -82,12 +86,22 @@ def eval_format(data: Any) -> str:
 
 
 def load_answers(path: Path | str) -> list[AnswerItem]:
-    """Read an answer set."""
+    """Read an answer set: single-paragraph gold (``gold``), or graded (``answers``, each
+    sentence graded 2 for an answer and 1 for a partial one)."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return [
-        AnswerItem(item["id"], item.get("kind", "all"), item["question"], tuple(item["gold"]))
-        for item in data
-    ]
+    return [_answer_item(item) for item in data]
+
+
+def _answer_item(item: dict[str, Any]) -> AnswerItem:
+    kind = item.get("kind", "all")
+    if "gold" in item:
+        return AnswerItem(item["id"], kind, item["question"], tuple(item["gold"]))
+    graded = [(int(a["grade"]), str(a["text"])) for a in item["answers"]]
+    if any(grade not in (1, 2) for grade, _ in graded):
+        raise ValueError(f"{item['id']}: a grade must be 1 or 2")
+    gold = tuple(text for grade, text in graded if grade == 2)
+    partial = tuple(text for grade, text in graded if grade == 1)
+    return AnswerItem(item["id"], kind, item["question"], gold, partial)
 
 
 def load_offtopic(path: Path | str) -> list[OffTopicItem]:
@@ -116,7 +130,8 @@ def evaluate_answers(items: Sequence[AnswerItem], brief: Briefer) -> list[Answer
     for item in items:
         briefing = brief(item.question)
         texts = tuple(excerpt.text for excerpt in briefing.excerpts)
-        results.append(AnswerResult(item, answer_rank(texts, item.gold), not texts, texts))
+        useful = answer_rank(texts, item.gold + item.partial)
+        results.append(AnswerResult(item, answer_rank(texts, item.gold), not texts, texts, useful))
     return results
 
 
@@ -132,7 +147,7 @@ def evaluate_offtopic(items: Sequence[OffTopicItem], brief: Briefer) -> list[Off
 
 
 def answer_summary(results: Sequence[AnswerResult]) -> dict[str, dict[str, float | int]]:
-    """answer@1, answer@3, answer@any and refusals, per kind and for `all`."""
+    """answer@1, useful@1, answer@3, answer@any and refusals, per kind and for `all`."""
     groups: dict[str, list[AnswerResult]] = {}
     for result in results:
         groups.setdefault(result.item.kind, []).append(result)
@@ -146,9 +161,11 @@ def _answer_row(group: Sequence[AnswerResult]) -> dict[str, float | int]:
         hits = sum(r.rank is not None and r.rank <= limit for r in group)
         return round(hits / len(group), 4) if group else 0.0
 
+    useful = sum(r.useful_rank == 1 for r in group)
     return {
         "count": len(group),
         "answer@1": share(1),
+        "useful@1": round(useful / len(group), 4) if group else 0.0,
         "answer@3": share(3),
         "answer@any": share(10**6),
         "refused": sum(r.refused for r in group),

@@ -27,7 +27,16 @@ needs_shared = pytest.mark.skipif(
 
 @pytest.fixture(scope="session")
 def library() -> Library:
-    """The bundled corpus, indexed."""
+    """The bundled corpus, indexed as the default install does (hybrid: BM25 and the
+    sentence model on ONNX Runtime)."""
+    from retrieval.semantic import encoder_for
+
+    return Library.load(CORPUS_DIR, name="the bundled corpus", encoder=encoder_for("hybrid"))
+
+
+@pytest.fixture(scope="session")
+def lexical_library() -> Library:
+    """The bundled corpus indexed without the sentence model (SEARCH_MODE=lexical)."""
     return Library.load(CORPUS_DIR, name="the bundled corpus")
 
 

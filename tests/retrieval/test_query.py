@@ -68,8 +68,8 @@ def test_words_the_corpus_writes_as_one_are_known(
     assert result.query.unknown == ()
     assert result.query.coverage == 1.0
     assert result.hits
-    top = library.sections[result.hits[0].section_id]
-    assert written in " ".join((top.heading, *top.paragraphs)).lower()
+    best = [library.sections[hit.section_id] for hit in result.hits[:3]]
+    assert any(written in " ".join((s.heading, *s.paragraphs)).lower() for s in best)
 
 
 def test_a_stem_of_two_words_is_not_taken_for_one_word(library: Library) -> None:

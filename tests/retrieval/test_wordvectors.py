@@ -109,32 +109,34 @@ def test_the_table_words_are_common_english_and_the_corpus() -> None:
 
 
 def test_a_query_whose_words_the_corpus_has_is_ranked_by_bm25_alone(
-    library: Library, plain_library: Library
+    lexical_library: Library, plain_library: Library
 ) -> None:
     for text in ("cyber diplomacy", "confidence building measures", "ISAF"):
-        assert library.search(text).query.coverage == 1.0
-        assert library.search(text).hits == plain_library.search(text).hits, text
+        found = lexical_library.search(text, abstain=False)
+        assert found.query.coverage == 1.0
+        assert found.hits == plain_library.search(text, abstain=False).hits, text
 
 
 def test_word_vectors_find_what_a_query_says_in_other_words(
-    library: Library, plain_library: Library
+    lexical_library: Library, plain_library: Library
 ) -> None:
     text = "Are hackers a danger to military cooperation?"
-    assert {"hackers", "danger"} <= set(library.search(text).query.unknown)
+    assert {"hackers", "danger"} <= set(lexical_library.search(text).query.unknown)
 
     def cyber_rank(found: Library) -> int:
-        headings = [found.sections[hit.section_id].heading for hit in found.search(text).hits]
+        hits = found.search(text, abstain=False).hits
+        headings = [found.sections[hit.section_id].heading for hit in hits]
         return next(i for i, h in enumerate([*headings, "cyber"]) if "cyber" in h.lower())
 
-    assert cyber_rank(library) == 0
+    assert cyber_rank(lexical_library) == 0
     assert cyber_rank(plain_library) > 0
 
 
-def test_word_vectors_do_not_decide_what_is_answered(library: Library) -> None:
+def test_word_vectors_do_not_decide_what_is_answered(lexical_library: Library) -> None:
     # Abstention still counts words: meaning from single words is too loose to tell a
     # subject the corpus has from one that only sounds like it.
     for text in ("how to knit a scarf", "pizza dough hydration", "yoga poses for back pain"):
-        assert library.search(text).hits == ()
+        assert lexical_library.search(text).hits == ()
 
 
 def test_the_word_vectors_are_loaded_only_when_a_query_needs_them(
@@ -144,9 +146,9 @@ def test_the_word_vectors_are_loaded_only_when_a_query_needs_them(
     assert fresh.uses_word_vectors
     assert fresh.search("cyber diplomacy").hits
     assert fresh._word_embeddings is None  # every word known: BM25 alone
-    assert fresh.search("Are hackers a danger to military cooperation?").hits
+    assert fresh.search("Are hackers a danger to military cooperation?", abstain=False).hits
     assert fresh._word_embeddings is not None
     # Switched off, they are never loaded.
     assert not plain_library.uses_word_vectors
-    assert plain_library.search("Are hackers a danger to military cooperation?").hits
+    assert plain_library.search("Are hackers a danger to military cooperation?", abstain=False).hits
     assert plain_library._word_embeddings is None

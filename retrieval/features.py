@@ -1,0 +1,223 @@
+"""What the sentence ranker knows about a candidate sentence, as numbers.
+
+A candidate is a sentence of a section the search found, or one of the corpus sentences
+closest in meaning to the query. Each gets one row of features: how close it is in
+meaning (cosine), how much of the query's weighted words it and its section carry
+(BM25), whether it gives the kind of answer the question asks for (the question's shape
+crossed with the sentence's form), whether the query's words are its subject, and its
+form (where it stands, whether it points back, whether it is a bullet fragment). No
+feature names a topic; the weights that combine them are fitted on graded questions
+(:mod:`retrieval.ranker`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from retrieval.index import Hit
+from retrieval.sections import SentenceTerms
+from retrieval.shapes import CONNECTIVES, Shape, answers_shape, defines, is_gerund
+from retrieval.text import word_terms
+from retrieval.text import words as text_words
+
+# A sentence this short is a fragment or a heading, never an answer.
+MIN_SENTENCE_CHARS = 40
+# Sentences closest to the query in meaning, from anywhere in the corpus, added to those
+# of the sections the search found.
+NEAREST_SENTENCES = 20
+# The words a sentence's subject is looked for in.
+SUBJECT_WORDS = 6
+# A sentence opening with one of these refers to the one before it.
+POINTS_BACK = re.compile(
+    r"^(?:these|this|those|such|they|it|its|their|both|the latter|the former)\b", re.IGNORECASE
+)
+_BULLET = re.compile(r"^\s*(?:[-•*–]|\d+[.)])\s")
+# The shapes a question can ask for, each crossed with the sentence form that answers it.
+_CUE_SHAPES = (Shape.WHY, Shape.HOW, Shape.LIST, Shape.PROBLEMS)
+
+FEATURES: tuple[str, ...] = (
+    "cosine",
+    "cosine_before",
+    "paragraph_cosine",
+    "section_cosine",
+    "section_bm25",
+    "section_rank",
+    "sentence_bm25",
+    "context_bm25",
+    "heading_bm25",
+    "subject",
+    "defines_for_definition",
+    *(f"cue_for_{shape.value}" for shape in _CUE_SHAPES),
+    "cue_any",
+    "paragraph_opening",
+    "section_opening",
+    "points_back",
+    "bullet",
+    "log_length",
+    # Relative to the query's other candidates (a query's cosines sit higher or lower as
+    # a whole): the gap to the best, and the rank.
+    "cosine_gap",
+    "cosine_rank",
+    "sentence_bm25_gap",
+)
+# The features that need the sentence model; zero in lexical mode.
+SEMANTIC_FEATURES = frozenset(
+    {"cosine", "cosine_before", "paragraph_cosine", "section_cosine", "cosine_gap", "cosine_rank"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A quotable candidate: sentences ``first``..``last`` (indices into the section's
+    sentence list) of one paragraph. A sentence that points back ("These tools …") is
+    quoted from the sentence it points to, so it never stands without its referent."""
+
+    section_id: str
+    first: int
+    last: int
+    section_rank: int  # place of its section among the search's hits (len(hits) if none)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryView:
+    """What features need from a query: its weighted terms with their idf, its shape,
+    and (with the sentence model) its vector and every section's closeness to it."""
+
+    weights: dict[str, float]
+    idf: dict[str, float]
+    shape: Shape
+    bm25: dict[str, float]  # section id -> BM25 score over the best score
+    section_cosine: dict[str, float]
+    vector: np.ndarray | None
+
+    @property
+    def mass(self) -> float:
+        """The idf-weighted mass of the whole query (never zero)."""
+        return sum(self.idf[t] * w for t, w in self.weights.items()) or 1.0
+
+    def match(self, terms: frozenset[str]) -> float:
+        """The share of the query's idf-weighted mass these terms carry."""
+        return sum(self.idf[t] * w for t, w in self.weights.items() if t in terms) / self.mass
+
+
+def eligible(text: str) -> bool:
+    """Whether a sentence can be quoted as an excerpt at all: long enough to say
+    something, and not a lead-in to a list (`… include:`)."""
+    return len(text) >= MIN_SENTENCE_CHARS and not text.rstrip().endswith(":")
+
+
+def span_for(
+    sentences: Sequence[SentenceTerms], paragraphs: Sequence[str], index: int
+) -> int | None:
+    """The first sentence of the span quoting sentence ``index``: itself, or the
+    sentence it points back to in the same paragraph; None when its referent is
+    outside the paragraph (it cannot be quoted alone)."""
+    first = index
+    while _opens_back(sentences, paragraphs, first):
+        if first == 0 or sentences[first - 1].paragraph != sentences[first].paragraph:
+            return None
+        first -= 1
+    return first
+
+
+def _opens_back(sentences: Sequence[SentenceTerms], paragraphs: Sequence[str], i: int) -> bool:
+    sentence = sentences[i]
+    return bool(POINTS_BACK.match(paragraphs[sentence.paragraph][sentence.start : sentence.end]))
+
+
+def is_bullet(paragraph: str, text: str) -> bool:
+    """A bullet item or list fragment rather than a sentence of prose."""
+    return bool(_BULLET.match(paragraph) or _BULLET.match(text))
+
+
+@lru_cache(maxsize=50_000)
+def subject_words(sentence: str) -> tuple[tuple[frozenset[str], int], ...]:
+    """The terms and end offsets of the words in a sentence's subject position: its first
+    few words after a connective; none when it opens with a gerund (it is then about an
+    activity). Cached: sentences recur across queries."""
+    opening = text_words(sentence[: SUBJECT_WORDS * 24])[:SUBJECT_WORDS]
+    start = 1 if opening and opening[0].surface in CONNECTIVES else 0
+    if len(opening) > start and is_gerund(opening[start].surface):
+        return ()
+    return tuple((frozenset(word_terms(word)), word.end) for word in opening[start:])
+
+
+def subject_end(sentence: str, view: QueryView) -> int | None:
+    """Where the query's words end in the sentence's subject position, or None when its
+    subject is something else."""
+    end = None
+    for terms, word_end in subject_words(sentence):
+        if view.match(terms) > 0:
+            end = word_end
+    return end
+
+
+@dataclass(frozen=True, slots=True)
+class SpanText:
+    """The text facts of a span that features read."""
+
+    text: str
+    paragraph: str
+    own_terms: frozenset[str]
+    before_terms: frozenset[str]
+    heading_terms: frozenset[str]
+    paragraph_opening: bool
+    section_opening: bool
+    cosine: float
+    cosine_before: float
+    paragraph_cosine: float
+
+
+def feature_row(span: Span, facts: SpanText, view: QueryView, hits: int) -> list[float]:
+    """The features of one candidate, in the order of :data:`FEATURES`."""
+    text, shape = facts.text, view.shape
+    end = subject_end(text, view)
+    cues = [float(shape is cue and answers_shape(text, cue)) for cue in _CUE_SHAPES]
+    defining = shape is Shape.DEFINITION and end is not None and defines(text, end)
+    return [
+        facts.cosine,
+        facts.cosine_before,
+        facts.paragraph_cosine,
+        view.section_cosine.get(span.section_id, 0.0),
+        view.bm25.get(span.section_id, 0.0),
+        1.0 / (1 + span.section_rank) if span.section_rank < hits else 0.0,
+        view.match(facts.own_terms),
+        view.match(facts.before_terms - facts.own_terms),
+        view.match(facts.heading_terms),
+        float(end is not None),
+        float(defining),
+        *cues,
+        float(any(answers_shape(text, cue) for cue in _CUE_SHAPES)),
+        float(facts.paragraph_opening),
+        float(facts.section_opening),
+        float(span.first != span.last),
+        float(is_bullet(facts.paragraph, text)),
+        math.log(max(len(text), 1)),
+        0.0,  # the relative features are filled in by relative_columns
+        0.0,
+        0.0,
+    ]
+
+
+def relative_columns(table: np.ndarray) -> None:
+    """Fill in the features that compare a candidate with the query's others."""
+    if not len(table):
+        return
+    cosine = table[:, FEATURES.index("cosine")]
+    table[:, FEATURES.index("cosine_gap")] = cosine - cosine.max()
+    ranks = np.empty(len(cosine))
+    ranks[np.argsort(-cosine, kind="stable")] = np.arange(len(cosine))
+    table[:, FEATURES.index("cosine_rank")] = 1.0 / (1.0 + ranks)
+    bm25 = table[:, FEATURES.index("sentence_bm25")]
+    table[:, FEATURES.index("sentence_bm25_gap")] = bm25 - bm25.max()
+
+
+def section_ranks(hits: Sequence[Hit]) -> dict[str, int]:
+    """Each hit section's place in the ranking."""
+    return {hit.section_id: rank for rank, hit in enumerate(hits)}
