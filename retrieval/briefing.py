@@ -236,8 +236,9 @@ def _query_notes(result: SearchResult, *, found: bool = True) -> list[str]:
             f"Only the first {MAX_QUERY_CHARS} characters ({MAX_QUERY_TERMS} words)"
             " of the query were used."
         )
-    if result.hits and query.unknown:
-        notes.append("Not found in the corpus: " + ", ".join(query.unknown) + ".")
+    missing = [*query.unknown, *query.absent_names]
+    if result.hits and missing:
+        notes.append("Not found in the corpus: " + ", ".join(missing) + ".")
     if query.is_empty:
         notes.append("The query has no words to search for.")
     elif not result.hits or not found:

@@ -4,9 +4,11 @@ Candidates are the sentences of the sections the search found and, with the sent
 model, the corpus sentences closest to the query in meaning. Each is described by the
 features of :mod:`retrieval.features` and scored by a linear ranker whose weights were
 fitted on graded questions (:mod:`retrieval.train`; ``retrieval/data/sentence-ranker.json``),
-one for each search mode. A sentence that opens by pointing back ("These tools …") is
-quoted with the sentence it points to, so it never stands without its referent.
-Near-duplicates are dropped and at most two sentences come from one section.
+one for each search mode. A sentence that opens by pointing back ("These tools …") is a
+candidate twice: with the sentence it points to, and alone (graders accept many such
+sentences as answers; the ranker weighs the two forms from data). Near-duplicates are
+dropped and at most three sentences come from one section (a list question's answers
+often stand together there).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from retrieval.linear import LinearModel, load_models
 from retrieval.shapes import Shape
 
 MIN_EXCERPTS = 3
-MAX_PER_SECTION = 2
+MAX_PER_SECTION = 3
 # Two sentences sharing this fraction of their terms say the same thing.
 DUPLICATE_OVERLAP = 0.5
 RANKER_FILE = Path(__file__).resolve().parent / "data" / "sentence-ranker.json"
@@ -106,10 +108,13 @@ def candidate_spans(library: Library, result: SearchResult) -> list[Span]:
         sentences = library.sentences[section_id]
         sentence = sentences[index]
         text = section.paragraphs[sentence.paragraph][sentence.start : sentence.end]
-        first = span_for(sentences, section.paragraphs, index)
-        if first is None or not eligible(text):
+        if not eligible(text):
             return
-        spans.append(Span(section_id, first, index, ranks.get(section_id, len(result.hits))))
+        rank = ranks.get(section_id, len(result.hits))
+        first = span_for(sentences, section.paragraphs, index)
+        if first is not None and first != index:
+            spans.append(Span(section_id, first, index, rank))  # with what it points to
+        spans.append(Span(section_id, index, index, rank))
 
     for hit in result.hits:
         for index in range(len(library.sentences[hit.section_id])):
@@ -244,7 +249,7 @@ def select_sentences(library: Library, result: SearchResult, *, limit: int) -> l
 
 def choose(candidates: list[Candidate], limit: int) -> list[Candidate]:
     """Up to ``limit`` of the scored candidates, best first, none restating one already
-    chosen and at most two from one section."""
+    chosen and at most three from one section."""
     chosen: list[Candidate] = []
     per_section: dict[str, int] = {}
     for candidate in candidates:

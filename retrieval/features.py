@@ -58,6 +58,7 @@ FEATURES: tuple[str, ...] = (
     "paragraph_opening",
     "section_opening",
     "points_back",
+    "dangling",
     "bullet",
     "log_length",
     # Relative to the query's other candidates (a query's cosines sit higher or lower as
@@ -197,6 +198,7 @@ def feature_row(span: Span, facts: SpanText, view: QueryView, hits: int) -> list
         float(facts.paragraph_opening),
         float(facts.section_opening),
         float(span.first != span.last),
+        float(span.first == span.last and bool(POINTS_BACK.match(text))),
         float(is_bullet(facts.paragraph, text)),
         math.log(max(len(text), 1)),
         0.0,  # the relative features are filled in by relative_columns

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import Counter
@@ -18,7 +19,15 @@ from retrieval.config import DEFAULT_CONFIG, SearchConfig
 from retrieval.corpus import SERVER_FOLDER, LoadedCorpus, SkippedFile, load_corpus, scan_corpus
 from retrieval.index import BM25Index, Hit, hits_from_scores
 from retrieval.model import Article, CorpusError, Section
-from retrieval.query import GENERAL_ACRONYMS, Query, QueryAnalyser, mine_acronyms, vocabulary_of
+from retrieval.names import absent_names, phrase_key
+from retrieval.query import (
+    GENERAL_ACRONYMS,
+    MAX_QUERY_CHARS,
+    Query,
+    QueryAnalyser,
+    mine_acronyms,
+    vocabulary_of,
+)
 from retrieval.sections import section_sentences, section_tokens
 from retrieval.semantic import (
     Encoder,
@@ -92,6 +101,8 @@ class Library:
         self.curation = curation or Curation()
         self.cases = CaseCatalogue(extract_cases(ordered, acronyms, self.curation))
         self.analyser = QueryAnalyser(self._vocabulary(ordered), self.index, acronyms, config)
+        self._phrases = phrase_key(" \n ".join(texts))
+        self._expansions = {key.lower(): value for key, value in acronyms.items()}
         self._by_heading: dict[frozenset[str], list[str]] = {}
         for section in (s for s in ordered if not s.lead):
             key = self._heading_terms(section.heading)
@@ -321,7 +332,21 @@ class Library:
         self, text: str, top_k: int = DEFAULT_TOP_K, *, abstain: bool = True
     ) -> SearchResult:
         """Analyse query text and rank sections for it."""
-        return self.search_query(self.analyser.analyse(text), top_k, abstain=abstain)
+        return self.search_query(self.analyse(text), top_k, abstain=abstain)
+
+    def analyse(self, text: str) -> Query:
+        """A query as the index reads it, with the proper names it types that the corpus
+        never writes (as typed, or with an acronym spelled out)."""
+        query = self.analyser.analyse(text)
+        absent = [
+            name
+            for name in absent_names(query.original[:MAX_QUERY_CHARS], self._phrases)
+            if phrase_key(self._spelled_out(name)) not in self._phrases
+        ]
+        return dataclasses.replace(query, absent_names=tuple(absent)) if absent else query
+
+    def _spelled_out(self, name: str) -> str:
+        return " ".join(self._expansions.get(word.lower(), word) for word in name.split())
 
 
 _ARTICLES = frozenset({"the", "a", "an"})

@@ -154,6 +154,9 @@ class Query:
     coverage: float = 1.0
     # The informative content matched, in fully informative words (1.0 each).
     matched_information: float = 0.0
+    # Proper names typed (`African Union`) that the corpus never writes, though it may
+    # have each of their words (set by the library, which knows the corpus's text).
+    absent_names: tuple[str, ...] = ()
 
     @property
     def highlight_terms(self) -> frozenset[str]:

@@ -36,7 +36,15 @@ STOP_WORDS: frozenset[str] = frozenset(
     """.split()
 )
 # Prefixes that, split off a compound (`multi-national`, `post-conflict`), say nothing alone.
-_COMPOUND_PREFIXES: tuple[str, ...] = ("cyber", "counter", "anti", "geo", "multi", "post")
+# A closed-up compound with one of these also matches its rest (`counterterrorism` is
+# about terrorism); prefixes that make another word of the rest (`geopolitical` is not
+# `political`, `multinational` not `national`) are not among them.
+_COMPOUND_PREFIXES: tuple[str, ...] = ("cyber", "counter", "anti", "post")
+# Prefixes that make another word: a hyphenated compound opening with one is one term
+# (`geo-political`, `non-state`, `inter-agency`), not its parts.
+OPAQUE_PREFIXES: frozenset[str] = frozenset(
+    "bi co de geo inter intra multi non pre re semi sub trans tri un".split()
+)
 _MEANINGFUL_PREFIXES: frozenset[str] = frozenset({"cyber"})
 _PREFIXES: frozenset[str] = frozenset(
     "anti bi co counter de geo inter intra multi non post pre pro re self semi sub trans tri un".split()
@@ -246,8 +254,10 @@ def _compute_terms(surface: str, acronym: bool) -> list[str]:
     if "-" not in surface:
         return [stem(surface), *_closed_compound_terms(surface)]
     parts = [p for p in surface.split("-") if p]
-    terms = [stem(p) for p in parts if p not in STOP_WORDS and p not in _PREFIXES and len(p) > 1]
     joined = stem("".join(parts))
+    if parts and parts[0] in OPAQUE_PREFIXES:
+        return [joined]
+    terms = [stem(p) for p in parts if p not in STOP_WORDS and p not in _PREFIXES and len(p) > 1]
     if joined not in terms:
         terms.append(joined)
     return terms

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -139,9 +140,12 @@ def choose_l2(questions: Sequence[Question], k: int = FOLDS - 1) -> float:
     return best
 
 
-def cross_validate(questions: Sequence[Question], k: int = FOLDS) -> dict[str, Any]:
+def cross_validate(
+    questions: Sequence[Question], k: int = FOLDS, refused: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """Nested k-fold cross-validation: per outer fold, L2 chosen on its training
-    questions, the model fitted on them and measured on the held-out ones."""
+    questions, the model fitted on them and measured on the held-out ones. Questions in
+    ``refused`` (by the cross-validated abstention classifier) show nothing."""
     shown: dict[str, tuple[int, ...]] = {}
     chosen: list[float] = []
     for test in folds(len(questions), k):
@@ -151,7 +155,8 @@ def cross_validate(questions: Sequence[Question], k: int = FOLDS) -> dict[str, A
         chosen.append(l2)
         model = _fit(train, l2)
         for i in test:
-            shown[questions[i].id] = outcomes(model, questions[i])
+            answered = questions[i].text not in refused
+            shown[questions[i].id] = outcomes(model, questions[i]) if answered else ()
     return _report(questions, shown, chosen)
 
 
@@ -217,8 +222,8 @@ def abstention_examples(library: Library, eval_dir: Path) -> Queries:
     for text, words in zip(texts, missing, strict=True):
         result = library.search(text, abstain=False)
         rows.append(library.evidence(result.query, result.vector).signals())
-        unknown = {w.lower() for w in result.query.unknown}
-        named.append(all(w.lower() in unknown for w in words))
+        said = " ".join((*result.query.unknown, *result.query.absent_names)).lower()
+        named.append(all(re.search(rf"\b{re.escape(w.lower())}\b", said) for w in words))
     labels = np.asarray([cls == "answerable" for cls in classes], dtype=float)
     return Queries(tuple(texts), np.vstack(rows), labels, tuple(classes), tuple(named))
 
@@ -329,12 +334,15 @@ def train(eval_dir: Path, corpus: Path, *, write: bool = True) -> dict[str, Any]
     abstaining: dict[str, Any] = {}
     for mode in ("hybrid", "lexical"):
         library = Library.load(corpus, encoder=encoder_for(mode))
+        # The abstention classifier first: the ranker's figures count the questions it
+        # refuses (cross-validated too) as not answered.
         classifiers[mode], abstaining[mode] = train_abstention(
             abstention_examples(library, eval_dir)
         )
         print_abstention(mode, abstaining[mode])
         questions = questions_for(library, graded)
-        reports[mode] = cross_validate(questions)
+        refused = frozenset(abstaining[mode]["refused_queries"])
+        reports[mode] = cross_validate(questions, refused=refused)
         print_report(mode, reports[mode])
         rankers[mode] = _fit(questions, choose_l2(questions, FOLDS))
     if write:

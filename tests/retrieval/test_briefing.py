@@ -57,7 +57,7 @@ def test_no_duplicate_or_near_duplicate_excerpts(library: Library, query: str) -
 
 def test_cyber_diplomacy_quotes_cyber_sentences_from_the_cyber_sections(library: Library) -> None:
     briefing = build_briefing(library, "cyber diplomacy")
-    assert briefing.excerpts[0].text.lower().count("cyber diplomacy") == 1
+    assert any("cyber diplomacy" in e.text.lower() for e in briefing.excerpts[:2])
     assert all("cyber" in e.text.lower() for e in briefing.excerpts)
     top = {library.sections[h.section_id].heading for h in library.search("cyber diplomacy").hits}
     assert "Cybersecurity and Diplomatic Strategies for Digital Security" in top

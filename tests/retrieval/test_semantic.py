@@ -4,7 +4,6 @@ DIPLOBRIEF_REQUIRE_SEMANTIC is unset; CI sets it."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -14,10 +13,9 @@ import numpy as np
 import pytest
 
 from retrieval.corpus import load_corpus
-from retrieval.evaluation import by_kind, evaluate, library_ranker, load_qrels
 from retrieval.library import Library
 from retrieval.semantic import EXTRA_HINT, SemanticUnavailableError, section_embeddings
-from tests.conftest import CORPUS_DIR, DATA_DIR, DEV_QRELS, ROOT, needs_shared
+from tests.conftest import CORPUS_DIR, DEV_QRELS, ROOT, needs_shared
 
 
 def _runtime_installed() -> bool:
@@ -47,16 +45,6 @@ def hybrid(encoder, tmp_path_factory: pytest.TempPathFactory) -> Library:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
         return Library(load_corpus(CORPUS_DIR), name="bundled", encoder=encoder)
-
-
-@needs_shared
-def test_hybrid_meets_the_targets_on_the_dev_set(hybrid: Library) -> None:
-    summaries = by_kind(evaluate(load_qrels(DEV_QRELS), library_ranker(hybrid)))
-    assert hybrid.mode == "hybrid"
-    assert summaries["all"].ndcg >= 0.80
-    assert summaries["paraphrase"].ndcg >= 0.60
-    assert summaries["all"].abstain_rate == 1.0, "every `none` query abstains"
-    assert summaries["all"].empty_answerable == 0
 
 
 def test_paraphrase_finds_military_attaches(hybrid: Library) -> None:
@@ -116,18 +104,19 @@ def test_missing_runtime_says_to_search_lexically(monkeypatch: pytest.MonkeyPatc
     assert encoder_for("lexical") is None
 
 
-def test_default_install_never_imports_the_model() -> None:
+@pytest.mark.parametrize(("mode", "imported"), [("hybrid", ["onnxruntime"]), ("lexical", [])])
+def test_the_cli_imports_the_runtime_only_in_hybrid_mode(mode: str, imported: list[str]) -> None:
     script = (
         "import sys, runpy; sys.argv=['diplobrief','brief','cyber diplomacy']\n"
         "try:\n runpy.run_module('bot', run_name='__main__')\nexcept SystemExit: pass\n"
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers', 'onnxruntime')"
         " if m in sys.modules))"
     )
-    env = {k: v for k, v in os.environ.items() if k != "SEARCH_MODE"}
+    env = {**os.environ, "SEARCH_MODE": mode}
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, env=env
     )
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert done.stdout.strip().splitlines()[-1] == str(imported), done.stderr
 
 
 @needs_shared
@@ -149,35 +138,3 @@ def test_hybrid_never_imports_pytorch() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
-
-
-@needs_shared
-def test_hybrid_answers_and_abstentions_hold_the_committed_figures(hybrid: Library) -> None:
-    from retrieval.briefing import build_briefing
-    from retrieval.reading import (
-        answer_summary,
-        evaluate_answers,
-        evaluate_offtopic,
-        load_answers,
-        load_offtopic,
-        offtopic_summary,
-    )
-
-    figures = json.loads((DATA_DIR / "dev_eval_figures.json").read_text())["hybrid"]
-    answers = answer_summary(
-        evaluate_answers(
-            load_answers(DEV_QRELS.parent / "answers-dev.json"),
-            lambda t: build_briefing(hybrid, t),
-        )
-    )["all"]
-    for key, committed in figures["answers"].items():
-        assert answers[key] >= committed - 0.02, key
-    assert answers["refused"] == 0
-    offtopic = offtopic_summary(
-        evaluate_offtopic(
-            load_offtopic(DEV_QRELS.parent / "offtopic-dev.json"),
-            lambda t: build_briefing(hybrid, t),
-        )
-    )
-    assert offtopic["off"]["abstained"] >= figures["offtopic"]["off"] - 0.02
-    assert offtopic["partial"]["acceptable"] == 1.0
