@@ -14,11 +14,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
 import random
+import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -225,6 +228,57 @@ print(json.dumps({{"cold_start_s": cold, "search": percentiles(timed(library.sea
         if done.returncode != 0:
             return None
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def model_costs() -> dict[str, Any]:
+    """What the sentence model costs the default install: disk (ONNX Runtime, tokenizers,
+    the model file), a fresh clone's first `ask` (the corpus encoded, the cache empty) and
+    later ones (whole process), the resident memory of one, and an `ask` in process
+    (search and sentence choice, memo bypassed)."""
+    import importlib.util
+
+    def size_mb(path: Path) -> float:
+        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+        return sum(p.stat().st_size for p in files) / 1e6
+
+    installed = {"model": size_mb(ROOT / "retrieval" / "data" / "minilm")}
+    for package in ("onnxruntime", "tokenizers"):
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.origin:
+            installed[package] = size_mb(Path(spec.origin).parent)
+    ask = [sys.executable, "-m", "bot", "ask", "why do countries hold joint military exercises?"]
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "XDG_CACHE_HOME": cache, "SEARCH_MODE": "hybrid"}
+
+        def run() -> float:
+            started = time.perf_counter()
+            subprocess.run(ask, cwd=ROOT, check=True, capture_output=True, env=env)
+            return time.perf_counter() - started
+
+        first = run()
+        later = [run() for _ in range(REPEATS)]
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    script = f"""
+import json, sys
+sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / "bench")!r})
+from retrieval.briefing import CANDIDATE_SECTIONS, briefing_from_result
+from retrieval.library import Library
+from retrieval.semantic import encoder_for
+from run import queries, timed, percentiles
+library = Library.load({str(ROOT / "corpus")!r}, encoder=encoder_for("hybrid"))
+ask = lambda q: briefing_from_result(library, library.search(q, top_k=CANDIDATE_SECTIONS))
+print(json.dumps(percentiles(timed(ask, queries()))))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    return {
+        "installed_mb": {k: round(v, 1) for k, v in installed.items()},
+        "first_ask_s": first,
+        "later_ask_s": statistics.median(later),
+        "resident_mb": rss,
+        "ask": json.loads(done.stdout.strip().splitlines()[-1]),
+    }
 
 
 def html_nesting() -> dict[str, float]:
@@ -448,6 +502,15 @@ def table(results: dict[str, Any]) -> str:
             + "; ".join(f"{name} {_pair(value)}" for name, value in store.items())
             + " (PostgreSQL here with fsync off, as the tests start it)."
         )
+    model = results.get("model")
+    if model:
+        disk = ", ".join(f"{k} {v:.0f} MB" for k, v in model["installed_mb"].items())
+        lines.append(
+            f"Sentence model: installed {disk}; a fresh clone's first ask "
+            f"{model['first_ask_s']:.2f} s (corpus encoded), later ones {model['later_ask_s']:.2f} s "
+            f"(whole process), resident {model['resident_mb']:.0f} MB; ask in process p50 "
+            f"{model['ask']['p50_ms']:.1f} ms, p99 {model['ask']['p99_ms']:.1f} ms."
+        )
     hybrid = results.get("hybrid")
     if hybrid:
         lines.append(
@@ -523,6 +586,8 @@ def main() -> int:
         results["scales"].append(json.loads(done.stdout.strip().splitlines()[-1]))
     print("hybrid …", file=sys.stderr, flush=True)
     results["hybrid"] = hybrid_measurement()
+    print("model costs …", file=sys.stderr, flush=True)
+    results["model"] = model_costs()
     print("CLI …", file=sys.stderr, flush=True)
     results["cli"] = cli_wall_time()
     results["html_nesting"] = html_nesting()

@@ -7,16 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.cases import Case
-from retrieval.excerpts import select_sentences
+from retrieval.excerpts import MAX_KEPT_CHARS, select_sentences
 from retrieval.library import Library, SearchResult
 from retrieval.query import MAX_QUERY_CHARS, MAX_QUERY_TERMS
-from retrieval.text import tokenize, word_terms, words
+from retrieval.text import split_sentences, tokenize, word_terms, words
 
 MAX_EXCERPTS = 5
 MAX_EXCERPT_CHARS = 300
-# A sentence whose query words come late (or a sentence quoted with the one it points
-# back to) may run this long, so that the cut keeps them; and this much after them.
-MAX_KEPT_CHARS = 600
+# A cut keeps this much after the first query word when it reaches past the usual limit
+# (up to MAX_KEPT_CHARS).
 MIN_AFTER_KEPT = 40
 # A cut shorter than this loses the point of the sentence; cut at a word instead.
 MIN_CLAUSE_CHARS = 120
@@ -121,8 +120,12 @@ def build_briefing(
 ) -> Briefing:
     """Search the library and build the ranked briefing for ``text`` (the best
     sentences, answer first). ``offset`` skips the excerpts already shown (More)."""
-    result = library.search(text, top_k=CANDIDATE_SECTIONS)
-    return briefing_from_result(library, result, offset=offset, count=count)
+
+    def make() -> Briefing:
+        result = library.search(text, top_k=CANDIDATE_SECTIONS)
+        return briefing_from_result(library, result, offset=offset, count=count)
+
+    return library.memoized(("ranked", text, offset, count), make)
 
 
 def briefing_from_result(
@@ -212,7 +215,11 @@ def cite(
         source = sources.get(pick.section_id)
         if source is None:
             source = sources[pick.section_id] = _source(library, pick.section_id, len(sources) + 1)
-        text = cut_excerpt(pick.text, keeping=highlight_spans(pick.text, highlight_terms))
+        # Two sentences quoted together (one pointing back to the other, or one listing
+        # what the other announced) say one thing: they may run longer than one.
+        limit = MAX_KEPT_CHARS if len(split_sentences(pick.text)) > 1 else MAX_EXCERPT_CHARS
+        keeping = highlight_spans(pick.text, highlight_terms)
+        text = cut_excerpt(pick.text, limit, keeping=keeping)
         highlights = highlight_spans(text, highlight_terms)
         excerpts.append(
             Excerpt(text, pick.section_id, source.citation_no, highlights, pick.facet, pick.case)
@@ -261,8 +268,9 @@ def cut_excerpt(
     if len(sentence) <= limit:
         return sentence
     window = sentence[: limit - 1]
+    kept = keeping[0][1] if keeping and keeping[0][1] < limit else 0
     cut = max(window.rfind(mark) for mark in _CLAUSE_BREAKS)
-    if cut < MIN_CLAUSE_CHARS:
+    if cut < max(MIN_CLAUSE_CHARS, kept):
         cut = window.rfind(" ")
     if cut <= 0:
         cut = limit - 1

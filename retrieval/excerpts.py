@@ -14,8 +14,9 @@ often stand together there).
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from retrieval.features import (
     NEAREST_SENTENCES,
     POINTS_BACK,
     SEMANTIC_FEATURES,
+    SHAPE_COLUMNS,
     QueryView,
     Span,
     SpanText,
@@ -32,13 +34,19 @@ from retrieval.features import (
     feature_row,
     relative_columns,
     section_ranks,
+    sentence_forms,
+    shape_columns,
     span_for,
 )
 from retrieval.library import Library, SearchResult
 from retrieval.linear import LinearModel, load_models
 from retrieval.shapes import Shape
+from retrieval.text import tokenize
 
 MIN_EXCERPTS = 3
+# A sentence whose query words come late (or one quoted with the sentence it points back
+# to, or with the one listing what it announced) may run this long.
+MAX_KEPT_CHARS = 600
 MAX_PER_SECTION = 3
 # Two sentences sharing this fraction of their terms say the same thing.
 DUPLICATE_OVERLAP = 0.5
@@ -58,6 +66,9 @@ class Candidate:
     section_id: str
     terms: frozenset[str]
     span: Span | None = None
+    # Its features (for scoring it again as another kind of answer) and its forms.
+    row: tuple[float, ...] = ()
+    forms: tuple[bool, ...] = ()
 
     @property
     def text(self) -> str:
@@ -90,7 +101,7 @@ def query_view(library: Library, result: SearchResult, shape: Shape | None = Non
     if result.vector is not None and library.embeddings is not None:
         similarity = library.embeddings.similarity(result.vector, library.index.size)
         cosine = {ids[i]: float(similarity[i]) for i in range(len(ids))}
-    return QueryView(weights, idf, shape or query.shape, bm25, cosine, result.vector)
+    return QueryView.of(weights, idf, shape or query.shape, bm25, cosine, result.vector)
 
 
 def candidate_spans(library: Library, result: SearchResult) -> list[Span]:
@@ -177,9 +188,13 @@ def _paragraph_cosine(library: Library, section_id: str, paragraph: int, view: Q
 
 
 def _heading_terms(library: Library, section_id: str) -> frozenset[str]:
-    from retrieval.text import tokenize
+    return heading_terms(library.sections[section_id].indexed_heading)
 
-    return frozenset(tokenize(library.sections[section_id].indexed_heading))
+
+@lru_cache(maxsize=50_000)
+def heading_terms(heading: str) -> frozenset[str]:
+    """A heading's terms (cached: headings recur across queries)."""
+    return frozenset(tokenize(heading))
 
 
 def candidate_table(
@@ -191,7 +206,8 @@ def candidate_table(
     rows: list[list[float]] = []
     for span in candidate_spans(library, result):
         facts = span_text(library, span, view)
-        rows.append(feature_row(span, facts, view, len(result.hits)))
+        forms = sentence_forms(facts.text, view)
+        rows.append(feature_row(span, facts, view, len(result.hits), forms))
         sentences = library.sentences[span.section_id]
         start = sentences[span.first].start
         unigrams = frozenset(u for s in sentences[span.first : span.last + 1] for u in s.unigrams)
@@ -206,12 +222,16 @@ def candidate_table(
                 span.section_id,
                 unigrams,
                 span,
+                forms=forms,
             )
         )
     table = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
     relative_columns(table)
     if view.vector is None:
         table[:, [FEATURES.index(name) for name in SEMANTIC_FEATURES]] = 0.0
+    candidates = [
+        dataclasses.replace(c, row=tuple(r)) for c, r in zip(candidates, table, strict=True)
+    ]
     return candidates, table
 
 
@@ -236,15 +256,59 @@ def scored_candidates(
 def rescored(
     library: Library, result: SearchResult, candidates: list[Candidate], shape: Shape
 ) -> list[Candidate]:
-    """The same candidates scored as answering ``shape`` instead, best first."""
-    wanted = {(c.section_id, c.start) for c in candidates}
-    again = scored_candidates(library, result, shape=shape)
-    return [c for c in again if (c.section_id, c.start) in wanted]
+    """The same candidates scored as answering ``shape`` instead, best first (only the
+    columns crossing the question's shape with the sentence's form change)."""
+    if not candidates:
+        return []
+    table = np.asarray([c.row for c in candidates], dtype=float)
+    table[:, SHAPE_COLUMNS] = [shape_columns(shape, c.forms) for c in candidates]
+    scores = ranker_for(library).score(table)
+    again = [
+        dataclasses.replace(c, score=float(s)) for c, s in zip(candidates, scores, strict=True)
+    ]
+    again.sort(key=lambda c: (-c.score, c.section_rank, c.start))
+    return again
 
 
 def select_sentences(library: Library, result: SearchResult, *, limit: int) -> list[Candidate]:
-    """The best sentences for the query, best first (see :func:`choose`)."""
-    return choose(scored_candidates(library, result), limit)
+    """The best sentences for the query, best first (see :func:`choose`); the first one
+    with the sentence after it when that one lists what it announced."""
+    chosen = choose(scored_candidates(library, result), limit)
+    if chosen:
+        chosen[0] = with_enumeration(library, chosen[0])
+    return chosen
+
+
+# A sentence that spells out what the one before it announced ("… three pillars.
+# These include …").
+_ENUMERATES = re.compile(
+    r"^(?:these|they|those|this|key\s+\w+|examples)\s+(?:include|includes|are|involve|involves|"
+    r"comprise|comprises|encompass|encompasses|range\s+from)\b",
+    re.IGNORECASE,
+)
+
+
+def with_enumeration(library: Library, candidate: Candidate) -> Candidate:
+    """The candidate with the next sentence of its paragraph when that sentence lists
+    what the candidate announced, and the two still fit an excerpt."""
+    span = candidate.span
+    if span is None:
+        return candidate
+    sentences = library.sentences[span.section_id]
+    following = span.last + 1
+    if (
+        following >= len(sentences)
+        or sentences[following].paragraph != sentences[span.last].paragraph
+    ):
+        return candidate
+    nxt = sentences[following]
+    text = candidate.paragraph[nxt.start : nxt.end]
+    if not _ENUMERATES.match(text) or nxt.end - candidate.start > MAX_KEPT_CHARS:
+        return candidate
+    longer = Span(span.section_id, span.first, following, span.section_rank)
+    return dataclasses.replace(
+        candidate, end=nxt.end, terms=candidate.terms | frozenset(nxt.unigrams), span=longer
+    )
 
 
 def choose(candidates: list[Candidate], limit: int) -> list[Candidate]:

@@ -96,11 +96,21 @@ class QueryView:
     bm25: dict[str, float]  # section id -> BM25 score over the best score
     section_cosine: dict[str, float]
     vector: np.ndarray | None
+    mass: float = 1.0  # the idf-weighted mass of the whole query (never zero)
 
-    @property
-    def mass(self) -> float:
-        """The idf-weighted mass of the whole query (never zero)."""
-        return sum(self.idf[t] * w for t, w in self.weights.items()) or 1.0
+    @classmethod
+    def of(
+        cls,
+        weights: dict[str, float],
+        idf: dict[str, float],
+        shape: Shape,
+        bm25: dict[str, float],
+        section_cosine: dict[str, float],
+        vector: np.ndarray | None,
+    ) -> QueryView:
+        """A view with its mass computed once."""
+        mass = sum(idf[t] * w for t, w in weights.items()) or 1.0
+        return cls(weights, idf, shape, bm25, section_cosine, vector, mass)
 
     def match(self, terms: frozenset[str]) -> float:
         """The share of the query's idf-weighted mass these terms carry."""
@@ -175,12 +185,34 @@ class SpanText:
     paragraph_cosine: float
 
 
-def feature_row(span: Span, facts: SpanText, view: QueryView, hits: int) -> list[float]:
-    """The features of one candidate, in the order of :data:`FEATURES`."""
-    text, shape = facts.text, view.shape
+def sentence_forms(text: str, view: QueryView) -> tuple[bool, ...]:
+    """What kinds of answer a sentence gives, whatever the question asks: whether it
+    defines its subject (when the query's words are its subject), and whether it has
+    the cue of each answer shape in :data:`_CUE_SHAPES`."""
     end = subject_end(text, view)
-    cues = [float(shape is cue and answers_shape(text, cue)) for cue in _CUE_SHAPES]
-    defining = shape is Shape.DEFINITION and end is not None and defines(text, end)
+    defining = end is not None and defines(text, end)
+    return (end is not None, defining, *(answers_shape(text, cue) for cue in _CUE_SHAPES))
+
+
+def shape_columns(shape: Shape, forms: tuple[bool, ...]) -> list[float]:
+    """The question's shape crossed with the sentence's forms (see :func:`sentence_forms`):
+    `defines_for_definition` and each `cue_for_<shape>`."""
+    cues = forms[2:]
+    return [
+        float(shape is Shape.DEFINITION and forms[1]),
+        *(float(shape is cue and has) for cue, has in zip(_CUE_SHAPES, cues, strict=True)),
+    ]
+
+
+# Where the shape-crossed columns sit in a row.
+SHAPE_COLUMNS = slice(FEATURES.index("defines_for_definition"), FEATURES.index("cue_any"))
+
+
+def feature_row(
+    span: Span, facts: SpanText, view: QueryView, hits: int, forms: tuple[bool, ...]
+) -> list[float]:
+    """The features of one candidate, in the order of :data:`FEATURES`."""
+    text = facts.text
     return [
         facts.cosine,
         facts.cosine_before,
@@ -191,10 +223,9 @@ def feature_row(span: Span, facts: SpanText, view: QueryView, hits: int) -> list
         view.match(facts.own_terms),
         view.match(facts.before_terms - facts.own_terms),
         view.match(facts.heading_terms),
-        float(end is not None),
-        float(defining),
-        *cues,
-        float(any(answers_shape(text, cue) for cue in _CUE_SHAPES)),
+        float(forms[0]),
+        *shape_columns(view.shape, forms),
+        float(any(forms[2:])),
         float(facts.paragraph_opening),
         float(facts.section_opening),
         float(span.first != span.last),

@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections import Counter
-from collections.abc import Mapping
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar, cast
 
 import numpy as np
 
@@ -41,6 +43,9 @@ from retrieval.text import normalize, tokenize_with_surfaces
 from retrieval.wordvectors import WordVectors, bundled_word_vectors
 
 DEFAULT_TOP_K = 5
+# Briefings kept per library (see Library.memoized).
+MEMO_SIZE = 512
+T = TypeVar("T")
 # Sections whose words are read for the abstention classifier's match signals.
 MATCH_SECTIONS = 10
 
@@ -70,6 +75,10 @@ class Library:
         progress: bool = False,
     ) -> None:
         self.name = name
+        # Briefings already built, by what was asked (the library never changes, so
+        # neither do they): a study group asks the same topics again and again.
+        self._memo: OrderedDict[Hashable, object] = OrderedDict()
+        self._memo_lock = threading.Lock()
         self.directory = corpus_dir  # the folder the articles were read from, if any
         self.config = config
         self._section_keys: dict[str, str] | None = None
@@ -333,6 +342,20 @@ class Library:
     ) -> SearchResult:
         """Analyse query text and rank sections for it."""
         return self.search_query(self.analyse(text), top_k, abstain=abstain)
+
+    def memoized(self, key: Hashable, make: Callable[[], T]) -> T:
+        """What ``make`` returns for ``key``, made once and kept for the library's life
+        (the last :data:`MEMO_SIZE` keys). Two threads asking at once may both make it."""
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return cast(T, self._memo[key])
+        value = make()
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
 
     def analyse(self, text: str) -> Query:
         """A query as the index reads it, with the proper names it types that the corpus

@@ -37,7 +37,9 @@ def name_runs(text: str) -> list[str]:
     runs: list[list[tuple[str, int, int]]] = []
     current: list[tuple[str, int, int]] = []
     for word in words:
-        if (_capitalised(word[0]) and not (not current and word[0].lower() in _OPENERS)) or (current and word[0].lower() in _CONNECTORS):
+        if (_capitalised(word[0]) and not (not current and word[0].lower() in _OPENERS)) or (
+            current and word[0].lower() in _CONNECTORS
+        ):
             current.append(word)
         else:
             runs.append(current)

@@ -66,13 +66,16 @@ class OnnxMiniLMEncoder:
     sorted by length and batched, padded to the longest of each batch, when
     ``batch_size`` is larger.
 
-    ``threads`` is ONNX Runtime's intra-op thread count (0: its default, one per core).
+    ``threads`` is ONNX Runtime's intra-op thread count. One by default: a query is a
+    few dozen word pieces, and the bot encodes queries from several worker threads at
+    once, where one thread each beats one per core fighting over the cores (measured on
+    2 cores under load: 1.8 ms a query against 6.3 ms; the corpus 2.0 s against 4.5 s).
     ``name`` includes the model file's sha256, so caches keyed by it follow the model.
     """
 
     max_tokens = 256
 
-    def __init__(self, *, threads: int = 0, batch_size: int = 1, model_dir: Path = MODEL_DIR):
+    def __init__(self, *, threads: int = 1, batch_size: int = 1, model_dir: Path = MODEL_DIR):
         # ONNX Runtime >= 1.29 sends usage telemetry unless told not to (and keeps a
         # device id under ~/.cache/Microsoft): off, before it is imported.
         os.environ["ORT_DISABLE_TELEMETRY"] = "1"

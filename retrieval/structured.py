@@ -127,6 +127,10 @@ def section_facet(section: Section, topic: str) -> Facet | None:
 
 def structured_briefing(library: Library, text: str) -> Briefing:
     """The policy-brief shaped briefing of a topic (or an honest abstention)."""
+    return library.memoized(("structured", text), lambda: _structured(library, text))
+
+
+def _structured(library: Library, text: str) -> Briefing:
     result = library.search(text, top_k=TOPIC_SECTIONS)
     if not result.hits:
         return empty_briefing(library, result)
@@ -149,7 +153,13 @@ def structured_more(library: Library, text: str, *, offset: int, count: int) -> 
 def structured_picks(library: Library, result: SearchResult) -> list[Pick]:
     """The bottom line and up to four facet points, each a sentence about the topic."""
     relevant = _relevant(result)
-    everything = scored_candidates(library, relevant, shape=Shape.DEFINITION)
+    # A point stands alone in a brief: a sentence pointing back ("These initiatives …")
+    # is quoted only with what it points to.
+    everything = [
+        c
+        for c in scored_candidates(library, relevant, shape=Shape.DEFINITION)
+        if not (points_back(c.text) and c.span is not None and c.span.first == c.span.last)
+    ]
     about = ABOUT_SHARE * max((c.match for c in everything), default=0.0)
     facets = {
         hit.section_id: section_facet(library.sections[hit.section_id], result.query.original)
@@ -212,10 +222,14 @@ def _case_point(library: Library, result: SearchResult, picks: Sequence[Pick]) -
     terms = frozenset(result.query.terms)
     quoted = [said(pick.text, terms) for pick in picks]
     for case in library.cases.cases:
+        # About the topic, not merely named like it: the words of the case's own name
+        # (`International Security Assistance Force` for `humanitarian assistance`) do
+        # not count.
+        name_words = frozenset(tokenize(" ".join((case.name, *case.aliases))))
         for source in case.sources:
             if source.section_id not in sections or points_back(source.intro):
                 continue
-            words = frozenset(tokenize(source.intro))
+            words = frozenset(tokenize(source.intro)) - name_words
             shown = said(source.intro, terms)
             fresh = all(overlap(shown, other) < DUPLICATE_OVERLAP for other in quoted)
             if fresh and terms & words:

@@ -219,9 +219,14 @@ def test_eval_reports_answers_and_offtopic_together(capsys: pytest.CaptureFixtur
     data = json.loads(out)
     assert set(data) == {"dev.json", "answers-dev.json", "offtopic-dev.json"}
     assert 0 <= data["answers-dev.json"]["ours"]["all"]["answer@1"] <= 1
-    assert data["offtopic-dev.json"]["ours"]["answerable_refused"] == 0
+    refused = data["dev.json"]["ours"]["all"]["empty_answerable"]
+    refused += data["answers-dev.json"]["ours"]["all"]["refused"]
+    assert data["offtopic-dev.json"]["ours"]["answerable_refused"] == refused
     code, out, _ = run(capsys, "eval", str(answers))
     assert code == EXIT_OK and "answer@1" in out and "answer@any" in out
+    graded = DEV_QRELS.parent / "answers-graded-dev.json"
+    code, out, _ = run(capsys, "eval", str(graded))
+    assert code == EXIT_OK and "useful@1" in out and "definition" in out and "paraphrase" in out
 
 
 def test_eval_of_a_file_of_the_wrong_shape_is_one_line(

@@ -114,8 +114,8 @@ async def test_votes_are_stored_changeable_and_private(
 ) -> None:
     message = await ask(fake, "What is defense diplomacy?")
     assert [c for c in custom_ids(message) if c.startswith("db:vote")] == [
-        "db:vote:u:a:l",
-        "db:vote:d:a:l",
+        "db:vote:u:a:h",
+        "db:vote:d:a:h",
     ]
     reply = await press(fake, message, "db:vote:u")
     assert is_ephemeral(reply) and "your 👍 is recorded" in reply["content"]
@@ -126,7 +126,7 @@ async def test_votes_are_stored_changeable_and_private(
     assert sorted(row["up"] for row in rows) == [False, True]  # one per user, changed
     row = next(r for r in rows if not r["up"])
     assert row["query"] == "What is defense diplomacy?"
-    assert row["command"] == "ask" and row["mode"] == "lexical" and row["guild_id"] == GUILD_ID
+    assert row["command"] == "ask" and row["mode"] == "hybrid" and row["guild_id"] == GUILD_ID
     assert "›" in row["sections"]
     state = await fake.state()
     assert not [
