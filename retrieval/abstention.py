@@ -21,7 +21,11 @@ from retrieval.linear import LinearModel, load_models
 from retrieval.query import Query
 
 ABSTENTION_FILE = Path(__file__).resolve().parent / "data" / "abstention.json"
+# A /brief topic is a few words: such a query sits far from any one sentence in meaning
+# however well the corpus covers it, so the classifier is told a query is that short.
+FEW_WORDS = 3
 SIGNALS: tuple[str, ...] = (
+    "few_words",
     "coverage",
     "matched_information",
     "unknown_words",
@@ -69,6 +73,7 @@ class Evidence:
             section = float(self.section_cosines.max())
         return np.asarray(
             [
+                float(query.word_count <= FEW_WORDS),
                 query.coverage,
                 query.matched_information,
                 float(len(query.unknown)),
