@@ -14,9 +14,10 @@ import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -32,6 +33,8 @@ EXTRA_HINT = (
     "use SEARCH_MODE=lexical (or install them: python3 -m pip install onnxruntime tokenizers)"
 )
 # A progress bar only when encoding takes a while (a few seconds on a CPU).
+# Threads encoding a corpus at once (each on one core).
+MAX_ENCODING_WORKERS = 8
 PROGRESS_ABOVE = 256
 
 
@@ -111,26 +114,37 @@ class OnnxMiniLMEncoder:
         lengths = np.asarray([len(e.ids) for e in encodings])
         order = np.argsort(lengths, kind="stable")  # little padding within a batch
         show = progress and len(texts) > PROGRESS_ABOVE and sys.stderr.isatty()
-        for start in range(0, len(texts), size):
-            rows = order[start : start + size]
-            width = int(lengths[rows].max())
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            types = np.zeros_like(ids)
-            for row, n in enumerate(rows):
-                e = encodings[n]
-                ids[row, : len(e.ids)] = e.ids
-                mask[row, : len(e.ids)] = e.attention_mask
-                types[row, : len(e.ids)] = e.type_ids
-            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-            out[rows] = self._session.run(None, feed)[0]
-            if show:
-                done = min(start + size, len(texts))
-                bar = "#" * (30 * done // len(texts))
-                print(f"\rEncoding {len(texts)} texts [{bar:<30}] {done}", end="", file=sys.stderr)
+        batches = [order[start : start + size] for start in range(0, len(texts), size)]
+        workers = min(len(batches), os.cpu_count() or 1, MAX_ENCODING_WORKERS)
+
+        def run(rows: np.ndarray) -> None:
+            out[rows] = self._session.run(None, _feed(encodings, rows, lengths))[0]
+
+        # A session runs concurrently from several threads (ONNX Runtime releases the
+        # GIL), each on one core: a corpus is encoded on every core, and each text alone
+        # keeps its one vector.
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for done, _ in enumerate(pool.map(run, batches), 1):
+                if show:
+                    bar = "#" * (30 * done // len(batches))
+                    print(f"\rEncoding {len(texts)} texts [{bar:<30}]", end="", file=sys.stderr)
         if show:
             print(file=sys.stderr)
         return out
+
+
+def _feed(encodings: Sequence[Any], rows: np.ndarray, lengths: np.ndarray) -> dict[str, Any]:
+    """One batch's inputs, padded to its longest text."""
+    width = int(lengths[rows].max())
+    ids = np.zeros((len(rows), width), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    types = np.zeros_like(ids)
+    for row, n in enumerate(rows):
+        e = encodings[n]
+        ids[row, : len(e.ids)] = e.ids
+        mask[row, : len(e.ids)] = e.attention_mask
+        types[row, : len(e.ids)] = e.type_ids
+    return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
 
 
 # The name bot/cli.py (`eval --mode hybrid`) and older scripts import: the ONNX encoder.
