@@ -373,9 +373,11 @@ def _eval(library: Library, args: argparse.Namespace) -> int:
         data, text = evaluate_files(library, args.files, baseline=args.baseline, hybrid=hybrid)
     except (ValueError, KeyError, TypeError) as error:
         raise UsageError(f"not an evaluation file of a known shape ({error})") from error
+    modes = {"ours": library.mode, **({"hybrid": hybrid.mode} if hybrid is not None else {})}
     if args.json:
-        _print_json(data)
+        _print_json({"modes": modes, **data})
     else:
+        print("Search mode: " + ", ".join(f"{name} {mode}" for name, mode in modes.items()))
         print(text)
     return EXIT_OK
 

@@ -160,3 +160,34 @@ def test_every_joined_class_of_the_corpus_was_reviewed(library: Library) -> None
 def test_words_of_different_meaning_stay_apart(one: str, other: str) -> None:
     assert stem(one) != stem(other)
     assert term_root(stem(one)) != term_root(stem(other))
+
+
+def test_a_prefix_that_makes_another_word_keeps_it_one_term(library: Library) -> None:
+    # Every corpus word that is an opaque prefix plus another corpus word: the compound
+    # never matches the word inside it (`geopolitical` is not `political`, `non-state`
+    # not `state`, `de-escalation` not `escalation`).
+    import re
+
+    from retrieval.text import OPAQUE_PREFIXES
+
+    words = {
+        w.lower()
+        for s in library.sections.values()
+        for text in (s.heading, *s.paragraphs)
+        for w in re.findall(r"[A-Za-z][A-Za-z-]+", text)
+    }
+    pairs = [
+        (word, word.replace("-", "")[len(prefix) :])
+        for word in sorted(words)
+        for prefix in sorted(OPAQUE_PREFIXES)
+        if word.replace("-", "").startswith(prefix)
+        and word.replace("-", "")[len(prefix) :] in words
+        and len(word.replace("-", "")) - len(prefix) >= 4
+    ]
+    assert {("geopolitical", "political"), ("non-state", "state")} <= set(pairs)
+    assert {("multinational", "national"), ("de-escalation", "escalation")} <= set(pairs)
+    for compound, rest in pairs:
+        assert not set(tokenize(compound)) & set(tokenize(rest)), (compound, rest)
+    # A prefix that keeps the word's subject still matches it.
+    assert "terror" in tokenize("counter-terrorism")
+    assert "secur" in tokenize("cybersecurity")
