@@ -88,6 +88,7 @@ def vote_from_press(
         query=rated_query(message),
         sections=cited_sections(message),
         up=up,
+        private=message.flags.ephemeral,
     )
 
 
@@ -118,7 +119,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=VOTE_TEMPLA
         try:
             vote = vote_from_press(interaction, up=self.up, kind=self.kind, mode=self.mode)
             ratings = interaction.client.ratings  # type: ignore[attr-defined]
-            stored = await ratings.vote(vote)
+            stored = await ratings.vote_in_time(vote)  # the reply within Discord's 3 s
             await interaction.response.send_message(thanks(vote.up, stored), ephemeral=True)
         except Exception as error:  # one bad press never takes the bot down
             await report_error(interaction, error)
@@ -127,7 +128,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=VOTE_TEMPLA
 def thanks(up: bool, stored: bool) -> str:
     """The private reply to a vote."""
     if not stored:
-        return "Ratings are switched off right now, so your vote was not recorded. Sorry!"
+        return "Your vote was not recorded: ratings cannot be stored right now. Please press it again later."
     other = "👎" if up else "👍"
     return (
         f"Thanks: your {'👍' if up else '👎'} is recorded. Press {other} to change it;"

@@ -1,12 +1,16 @@
 """The store as the bot uses it: opened at start, written off the event loop (one writer
 thread, so SQLite never sees two writers from this process), and never in the way of an
 answer. If the store cannot be opened or written, ratings are off: the log says so once,
-the bot keeps answering, and the store is tried again a minute later.
+the bot keeps answering, and the store is tried again after a second, then after longer
+waits (doubling, at most half a minute). A row the database refuses (bad input) fails
+that one request only. A vote waits at most VOTE_WAIT_SECONDS for its write, so its
+reply comes within Discord's 3 s whatever the store does.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -14,12 +18,23 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from bot.settings import Settings
-from bot.store import Store, StoreUnavailableError, Vote, database_url, redacted
+from bot.store import (
+    Store,
+    StoreInputError,
+    StoreUnavailableError,
+    Vote,
+    database_url,
+    redacted,
+)
 
 log = logging.getLogger("diplobrief")
 
-# How long after a failure the store is tried again.
-RETRY_SECONDS = 60.0
+# How long after a failure the store is tried again: the first wait, doubled after each
+# failure up to the last.
+RETRY_SECONDS = 1.0
+MAX_RETRY_SECONDS = 30.0
+# How long a vote's reply waits for its write (Discord allows 3 s for the reply).
+VOTE_WAIT_SECONDS = 2.0
 # How long shutting down waits for writes still queued.
 CLOSE_SECONDS = 10.0
 T = TypeVar("T")
@@ -28,14 +43,24 @@ T = TypeVar("T")
 class Ratings:
     """Votes and unanswered queries, stored when the store is available."""
 
-    def __init__(self, settings: Settings, *, retry_seconds: float = RETRY_SECONDS) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        retry_seconds: float = RETRY_SECONDS,
+        vote_wait: float = VOTE_WAIT_SECONDS,
+    ) -> None:
         given = settings.database_url.get_secret_value() if settings.database_url else None
         self.url = database_url(given, settings.data_dir)
         self.record_unanswered = settings.record_unanswered
         self.retry_seconds = retry_seconds
+        self.vote_wait = vote_wait
         self._store: Store | None = None
         self._retry_at = 0.0
+        self._failures = 0
         self._off_logged = False
+        self.last_error: str | None = None
+        self.off_since: float | None = None
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="store")
         self._background: set[asyncio.Task[Any]] = set()
 
@@ -48,10 +73,33 @@ class Ratings:
         """Open the store at start; a failure turns ratings off (logged), never raises."""
         await self._ensure()
 
+    @property
+    def health(self) -> str:
+        """One line for /report and the log: on, or off since when and why."""
+        if self._store is not None or self.off_since is None:
+            return "ratings are on" if self._store is not None else "ratings are not open yet"
+        ago = time.monotonic() - self.off_since
+        return f"ratings are off for {ago:.0f} s ({self.last_error}); retrying"
+
+    async def vote_in_time(self, vote: Vote) -> bool:
+        """:meth:`vote`, waiting at most ``vote_wait`` seconds: False when the write is not
+        committed by then (it may still be, later; the voter is told to press again)."""
+        task = asyncio.ensure_future(self.vote(vote))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), self.vote_wait)
+        except TimeoutError:
+            return False
+
     async def vote(self, vote: Vote) -> bool:
-        """Store a vote (committed when this returns True); False when ratings are off."""
+        """Store a vote (committed when this returns True); False when ratings are off.
+        The query's text is kept only with RECORD_UNANSWERED, and never for an answer
+        shown to the asker alone: otherwise the vote is stored with what it cited."""
+        if vote.private or not self.record_unanswered:
+            vote = dataclasses.replace(vote, query="")
         stored = await self._run(lambda store: store.record_vote(vote))
-        if stored and not vote.up and self.record_unanswered:
+        if stored and not vote.up and self.record_unanswered and not vote.private:
             await self._run(
                 lambda store: store.record_unanswered(
                     guild_id=vote.guild_id,
@@ -113,6 +161,9 @@ class Ratings:
             return False
         try:
             await asyncio.get_running_loop().run_in_executor(self._writer, work, store)
+        except StoreInputError as error:  # this request's data: the store is fine
+            log.info("a rating was not stored: the database refused its data (%s)", error)
+            return False
         except StoreUnavailableError as error:
             self._went_off(error)
             return False
@@ -130,6 +181,8 @@ class Ratings:
             self._went_off(error)
             return None
         self._store = store
+        self._failures = 0
+        self.off_since = None
         if self._off_logged:
             log.warning("ratings are on again (%s)", redacted(self.url))
             self._off_logged = False
@@ -139,12 +192,18 @@ class Ratings:
         if self._store is not None:
             self._store.close()
         self._store = None
-        self._retry_at = time.monotonic() + self.retry_seconds
+        wait = min(self.retry_seconds * 2**self._failures, MAX_RETRY_SECONDS)
+        self._failures += 1
+        self._retry_at = time.monotonic() + wait
+        self.last_error = str(error)
+        if self.off_since is None:
+            self.off_since = time.monotonic()
         if not self._off_logged:
             log.warning(
                 "ratings are off: the store cannot be used (%s); the bot keeps answering"
-                " and tries again every %.0f s",
+                " and tries again in %.0f s, then less often (at most every %.0f s)",
                 error,
-                self.retry_seconds,
+                wait,
+                MAX_RETRY_SECONDS,
             )
             self._off_logged = True

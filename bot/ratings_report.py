@@ -93,6 +93,9 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+NOT_KEPT = "(query not kept)"
+
+
 def build_report(
     votes: Sequence[dict[str, Any]], unanswered: Sequence[dict[str, Any]], since: datetime | None
 ) -> RatingsReport:
@@ -103,7 +106,9 @@ def build_report(
         tally = shares[(row["command"], row["mode"])]
         tally[0] += bool(row["up"])
         tally[1] += 1
-        entry = per_query.setdefault(row["query"], [0, 0, Counter()])
+        # A vote kept without its query (RECORD_UNANSWERED off, or a private answer)
+        # counts under what it cited.
+        entry = per_query.setdefault(row["query"] or NOT_KEPT, [0, 0, Counter()])
         entry[0 if not row["up"] else 1] += 1
         if not row["up"]:
             entry[2].update(sections_of(row))

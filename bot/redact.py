@@ -9,7 +9,16 @@ import re
 _TOKEN_PATHS = re.compile(r"(/(?:interactions/\d+|webhooks/\d+)/)[^/\s?'\"]+")
 _TOKEN_FIELDS = re.compile(r"""(['"]token['"]\s*:\s*)(['"])(?:(?!\2).)*\2""")
 _AUTHORIZATION = re.compile(r"(\bBot\s+)[\w.\-]{20,}")
-_USER_TEXT = re.compile(r"""(['"](?:value|content)['"]\s*:\s*)(['"])(?:\\.|(?!\2).)*\2""")
+# Every payload field that can carry what a user typed or what was built from it: option
+# values, message content, embed titles, descriptions and fields, thread and option names,
+# component custom_ids (a More button's carries its query) and labels.
+_USER_FIELDS = (
+    "value", "content", "title", "description", "name", "custom_id", "label",
+    "placeholder", "text", "query", "topic", "question",
+)  # fmt: skip
+_USER_TEXT = re.compile(
+    rf"""(['"](?:{"|".join(_USER_FIELDS)})['"]\s*:\s*)(['"])(?:\\.|(?!\2).)*\2"""
+)
 REDACTED = "<redacted>"
 
 

@@ -134,7 +134,7 @@ class Replies:
                 raise UserFacingError("There are no more excerpts for this query.")
             embed = briefing_embed(briefing, question=kind is ReplyKind.ASK)
             view = self._view(interaction, briefing, kind, library.mode, private=private)
-            if not briefing.found and not in_place:
+            if not briefing.found and not in_place and not private:  # private stays private
                 self._note_unanswered(interaction, kind, library.mode, logged_query)
             await self._send(
                 interaction,

@@ -80,8 +80,25 @@ SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_ATTEMPTS = 3
 
 
+# How long any one call may wait on the store: to connect, for a statement, for a pooled
+# connection, for SQLite's lock. A vote is answered within Discord's 3 s either way.
+CONNECT_SECONDS = 3
+STATEMENT_SECONDS = 5
+# Characters no database column takes (PostgreSQL refuses NUL in text).
+_UNSTORABLE = dict.fromkeys(range(0x00, 0x01))
+
+
 class StoreUnavailableError(RuntimeError):
     """The store cannot be opened or written (the message says why)."""
+
+
+class StoreInputError(ValueError):
+    """One request's data was refused by the database (the store itself is fine)."""
+
+
+def storable(text: str, limit: int = 400) -> str:
+    """Text as a column takes it: without NUL characters, at most ``limit`` long."""
+    return text.translate(_UNSTORABLE)[:limit]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +113,7 @@ class Vote:
     query: str
     sections: tuple[str, ...]
     up: bool
+    private: bool = False  # the answer was shown to the asker only
 
 
 def utc_now() -> datetime:
@@ -181,8 +199,8 @@ class Store:
             "guild_id": vote.guild_id,
             "command": vote.command,
             "mode": vote.mode,
-            "query": vote.query[:400],
-            "sections": json.dumps(list(vote.sections), ensure_ascii=False),
+            "query": storable(vote.query),
+            "sections": storable(json.dumps(list(vote.sections), ensure_ascii=False), 100_000),
             "up": vote.up,
             "voted_at": as_stored(at) if at else utc_now(),
         }
@@ -203,7 +221,7 @@ class Store:
             "guild_id": guild_id,
             "command": command,
             "mode": mode,
-            "query": query[:400],
+            "query": storable(query),
             "reason": reason,
             "at": as_stored(at) if at else utc_now(),
         }
@@ -255,6 +273,8 @@ class Store:
         try:
             with self.engine.begin() as connection:
                 work(connection)
+        except (sa.exc.DataError, sa.exc.IntegrityError) as error:
+            raise StoreInputError(_reason(error)) from error  # this row, not the store
         except sa.exc.SQLAlchemyError as error:
             raise StoreUnavailableError(_reason(error)) from error
 
@@ -263,11 +283,22 @@ def _engine(url: str) -> Engine:
     """An engine; for SQLite, its folder made, WAL mode, and a wait instead of "locked"."""
     parsed = sa.make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
+        # A host that accepts connections and never answers must not hold the bot: every
+        # wait is bounded (libpq's connect_timeout covers the whole handshake).
+        options = f"-c statement_timeout={STATEMENT_SECONDS * 1000} -c lock_timeout={STATEMENT_SECONDS * 1000}"
+        return sa.create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=4,
+            max_overflow=4,
+            pool_timeout=CONNECT_SECONDS,
+            connect_args={"connect_timeout": CONNECT_SECONDS, "options": options},
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    # Wait up to 30 s for another writer (another shard process) instead of "locked".
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
+    # Wait a little for another writer (another shard process) instead of "locked", never
+    # longer than a vote's reply may wait.
+    engine = sa.create_engine(url, connect_args={"timeout": STATEMENT_SECONDS})
 
     @sa.event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -78,18 +78,29 @@ class Summary:
         }
 
 
+GRADES = (0, 1, 2)
+
+
 def load_qrels(path: Path | str) -> list[Judged]:
-    """Read a qrels JSON file (a list of {id, query, kind, relevant: [{file, heading, grade}]})."""
+    """Read a qrels JSON file (a list of {id, query, kind, relevant: [{file, heading, grade}]}).
+    A grade other than 0, 1 or 2 is a ValueError naming the query."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     return [
         Judged(
             id=item["id"],
             query=item["query"],
             kind=item.get("kind", "all"),
-            grades={(r["file"], r["heading"]): int(r["grade"]) for r in item.get("relevant", [])},
+            grades={(r["file"], r["heading"]): _grade(item, r) for r in item.get("relevant", [])},
         )
         for item in data
     ]
+
+
+def _grade(item: dict[str, object], relevant: dict[str, object]) -> int:
+    grade = relevant["grade"]
+    if isinstance(grade, bool) or grade not in GRADES:
+        raise ValueError(f"{item['id']}: grade {grade!r} is not 0, 1 or 2")
+    return int(grade)  # type: ignore[call-overload]
 
 
 def dcg(gains: Sequence[float]) -> float:

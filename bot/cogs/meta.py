@@ -100,7 +100,9 @@ class ReportCog(commands.Cog):
             )
         )
         if rows is None:
-            raise UserFacingError("Ratings are switched off right now (the store cannot be used).")
+            raise UserFacingError(
+                f"No report right now: {self.bot.ratings.health} (the bot keeps answering)."
+            )
         await interaction.edit_original_response(embed=report_embed(build_report(*rows, start)))
 
 

@@ -125,7 +125,7 @@ async def test_votes_are_stored_changeable_and_private(
     rows = stored_votes(data_dir)
     assert sorted(row["up"] for row in rows) == [False, True]  # one per user, changed
     row = next(r for r in rows if not r["up"])
-    assert row["query"] == "What is defense diplomacy?"
+    assert row["query"] == "", "without RECORD_UNANSWERED no query text is kept"
     assert row["command"] == "ask" and row["mode"] == "hybrid" and row["guild_id"] == GUILD_ID
     assert "›" in row["sections"]
     state = await fake.state()
@@ -243,3 +243,44 @@ async def test_ask_inside_a_discussion_thread_works_as_anywhere(
     assert first_embed(answer.final)["title"] == "What is defense diplomacy?"
     assert "db:discuss" not in custom_ids(answer.final)  # no thread inside a thread
     assert not await refused(fake)
+
+
+async def test_query_text_is_kept_only_when_asked_and_never_for_a_private_answer(
+    fake: RemoteFake, library: Library, tmp_path: Path
+) -> None:
+    async with running_bot(fake, library, data_dir=tmp_path, record_unanswered=True):
+        public = await ask(fake, "What is defense diplomacy?")
+        await press(fake, public, "db:vote:d")
+        answer = await fake.interact(
+            command_payload("ask", question="Why does cultural awareness matter?", private=True)
+        )
+        assert answer.message is not None
+        await press(fake, answer.message, "db:vote:d")
+    rows = stored_votes(tmp_path)
+    assert sorted(r["query"] for r in rows) == ["", "What is defense diplomacy?"]
+    kept = Store.open(database_url(None, tmp_path)).unanswered_since(None)
+    assert [r["query"] for r in kept] == ["What is defense diplomacy?"]
+
+
+async def test_debug_logs_of_every_command_and_button_hold_no_query_text(
+    fake: RemoteFake, library: Library, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.run import configure_logging
+
+    configure_logging("DEBUG", log_queries=False)
+    try:
+        async with running_bot(fake, library, data_dir=tmp_path, record_unanswered=True):
+            brief = await fake.interact(command_payload("brief", topic="Peacekeeping"))
+            assert brief.message is not None
+            pressed = [c for c in custom_ids(brief.message) if c.startswith("db:")]
+            assert any(c.startswith("db:more") for c in pressed), pressed
+            for custom_id in pressed:
+                await fake.interact(component_payload(brief.message, custom_id))
+            await ask(fake, "What do Attachés do?")
+            await fake.interact(command_payload("ask", question="Zanzibar pastry recipes"))
+    finally:
+        configure_logging("WARNING")
+    err = capsys.readouterr().err
+    assert "INTERACTION_CREATE" in err or "WebSocket Event" in err, "DEBUG logs were written"
+    for typed in ("Peacekeeping", "Attachés", "Zanzibar"):
+        assert typed not in err, typed

@@ -64,3 +64,21 @@ def test_dev_set_meets_the_search_quality_targets(dev_results) -> None:
     for kind, summary in summaries.items():
         if kind not in {"paraphrase", "none"}:
             assert summary.ndcg >= 0.60, kind
+
+
+@pytest.mark.parametrize("grade", [1e8, 1e308, -1, 3, "2", True])
+def test_a_grade_outside_0_1_2_is_one_line(tmp_path, grade) -> None:
+    path = tmp_path / "qrels.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "id": "q1",
+                    "query": "x",
+                    "relevant": [{"file": "f", "heading": "h", "grade": grade}],
+                }
+            ]
+        )
+    )
+    with pytest.raises(ValueError, match="q1: grade .* is not 0, 1 or 2"):
+        load_qrels(path)
