@@ -1,6 +1,6 @@
 """Text files in whatever encoding they were saved in: UTF-8 (with or without a byte-order
-mark), UTF-16 and UTF-32 with a byte-order mark, and otherwise the encoding
-charset-normalizer detects, when it can tell.
+mark), UTF-16 and UTF-32 with a byte-order mark or told by where their zero bytes fall,
+and otherwise the encoding charset-normalizer detects, when it can tell.
 
 A reading list saved on Windows is as often cp1252 as UTF-8. Quoting a sentence in the
 wrong encoding would misquote it (cp1250 reads cp1252's `très` as `trčs`), so a file is
@@ -10,6 +10,7 @@ read only when the detection is confident; otherwise it is skipped with that rea
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -65,12 +66,77 @@ def decode_text(data: bytes, name: str) -> DecodedText:
                     f"{name}: starts as {label} but is not ({error.reason})"
                 ) from error
     if b"\x00" in data[:8192]:
-        raise CorpusError(f"{name}: looks like a binary file, not text")
+        wide = _wide_text(data)
+        if wide is None:
+            raise CorpusError(f"{name}: looks like a binary file, not text")
+        return wide
     try:
         return DecodedText(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
     return _detected(data, name)
+
+
+# Without a byte-order mark, UTF-16 and UTF-32 are told by their zero bytes: the high byte
+# of every ASCII character (spaces, digits, punctuation, Latin letters) is zero, always at
+# the same place in each 2- or 4-byte unit and (nearly) never at the other places. At
+# least this share of UTF-16 units must hold one where it belongs (Cyrillic or Greek text
+# has them in its spaces and punctuation); UTF-32 text is nearly all in the first plane.
+MIN_WIDE_ZEROS = 0.05
+# Nearly never: U+0100, U+0200 … put a zero on the other side; binary data puts them
+# anywhere.
+MAX_STRAY_ZEROS = 0.005
+# Characters a text file holds; any other C0 control in the decoded text means the bytes
+# were not text after all.
+_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+def _wide_text(data: bytes) -> DecodedText | None:
+    """UTF-32 or UTF-16 text saved without a byte-order mark, told by the places of its
+    zero bytes and a strict decode into text without control characters; None when the
+    bytes are not that (a binary file)."""
+    sample = data[:65536]
+    for codec, width, label in (
+        ("utf-32-le", 4, "UTF-32-LE"),
+        ("utf-32-be", 4, "UTF-32-BE"),
+        ("utf-16-le", 2, "UTF-16-LE"),
+        ("utf-16-be", 2, "UTF-16-BE"),
+    ):
+        if len(data) % width or not _zeros_fit(sample[: len(sample) - len(sample) % width], codec):
+            continue
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _reads_as_text(text):
+            return DecodedText(text, f"{label} (no byte-order mark)")
+    return None
+
+
+def _reads_as_text(text: str) -> bool:
+    """Text has spaces or line breaks, and no controls or unassigned characters."""
+    if not any(c.isspace() for c in text[:4096]):
+        return False
+    return not any(
+        (ord(c) < 0x20 and c not in _TEXT_CONTROLS)
+        or c == "\x7f"
+        or unicodedata.category(c) in ("Cn", "Co", "Cs")
+        for c in text
+    )
+
+
+def _zeros_fit(sample: bytes, codec: str) -> bool:
+    """Whether the zero bytes fall where this codec puts the high bytes of ASCII."""
+    width = 4 if "32" in codec else 2
+    units = len(sample) // width
+    if not units:
+        return False
+    little = codec.endswith("le")
+    if width == 4:  # the top byte is always zero, the next at most 0x10 (U+10FFFF)
+        top, plane = (sample[3::4], sample[2::4]) if little else (sample[0::4], sample[1::4])
+        return top.count(0) == units and plane.count(0) >= (1 - MIN_WIDE_ZEROS) * units
+    high, low = (sample[1::2], sample[0::2]) if little else (sample[0::2], sample[1::2])
+    return high.count(0) >= MIN_WIDE_ZEROS * units and low.count(0) <= MAX_STRAY_ZEROS * units
 
 
 def _detected(data: bytes, name: str) -> DecodedText:

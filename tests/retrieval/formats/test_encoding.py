@@ -9,6 +9,7 @@ import pytest
 from retrieval.corpus import read_article
 from retrieval.formats.encoding import decode_text
 from retrieval.model import CorpusError
+from tests.conftest import SHARED_DIR
 
 WESTERN = (
     "Défense Européenne\n"
@@ -69,9 +70,64 @@ def test_a_file_whose_encoding_cannot_be_told_is_refused_with_that_reason(tmp_pa
         decode_text(bytes(range(0x80, 0x100)) * 3, "f")
 
 
-def test_utf16_without_a_mark_is_binary_to_us() -> None:
+RUSSIAN = "Арктика\nАрктический совет объединяет восемь государств региона и народы Севера.\n"
+
+
+@pytest.mark.parametrize("text", [WESTERN, RUSSIAN, "北极理事会。\n八个国家 和 北方人民。\n"])
+@pytest.mark.parametrize(
+    ("codec", "label"),
+    [
+        ("utf-16-le", "UTF-16-LE (no byte-order mark)"),
+        ("utf-16-be", "UTF-16-BE (no byte-order mark)"),
+        ("utf-32-le", "UTF-32-LE (no byte-order mark)"),
+        ("utf-32-be", "UTF-32-BE (no byte-order mark)"),
+    ],
+)
+def test_utf16_and_utf32_without_a_mark_are_told_by_their_zero_bytes(
+    tmp_path: Path, text: str, codec: str, label: str
+) -> None:
+    decoded = decode_text(text.encode(codec), "f")
+    assert (decoded.text, decoded.read_as) == (text, label)
+    if text == WESTERN:  # and the file loads as an article
+        path = tmp_path / "wide.txt"
+        path.write_bytes(text.encode(codec))
+        article = read_article(path, slug="wide")
+        assert article.read_as == label
+        assert article.sections[0].paragraphs[0] == text.splitlines()[1]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(range(256)) * 4,  # every byte value: zeros in no pattern
+        b"\x00\x01\x02\x03" * 100,  # a UTF-32 pattern that decodes to no text
+        b"PK\x03\x04" + bytes(1000),  # a zip header and zeros
+        b"\x00" * 100,
+        "no spaces at all in this one".replace(" ", "_").encode("utf-16-le") + b"\x01\x00",
+    ],
+)
+def test_binary_data_is_still_binary(data: bytes) -> None:
     with pytest.raises(CorpusError, match="binary"):
-        decode_text(WESTERN.encode("utf-16-le"), "f")
+        decode_text(data, "f")
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        ("sample-french.txt", "JEAN-BAPTISTE POQUELIN MOLIÈRE"),
+        ("sample-russian.txt", "В гимназии он не был в числе первых учеников"),
+    ],
+)
+def test_real_legacy_files_decode_and_their_utf16_reads_the_same(
+    name: str, start: str, tmp_path: Path
+) -> None:
+    real = SHARED_DIR / "realdocs" / name
+    if not real.is_file():
+        pytest.skip(f"{real} is not beside this checkout")
+    text = decode_text(real.read_bytes(), name).text
+    assert start in text
+    for codec in ("utf-16-le", "utf-16-be"):
+        assert decode_text(text.encode(codec), name).text == text
 
 
 def test_a_broken_byte_order_mark_is_refused() -> None:
