@@ -159,6 +159,8 @@ class Store:
         """Open (creating and migrating as needed). Raises StoreUnavailableError."""
         try:
             engine = _engine(url)
+            with engine.connect():
+                pass  # an unreachable host fails here, once, not once per migration attempt
             for attempt in range(MIGRATION_ATTEMPTS):
                 try:
                     with engine.begin() as connection:

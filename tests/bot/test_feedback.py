@@ -284,3 +284,25 @@ async def test_debug_logs_of_every_command_and_button_hold_no_query_text(
     assert "INTERACTION_CREATE" in err or "WebSocket Event" in err, "DEBUG logs were written"
     for typed in ("Peacekeeping", "Attachés", "Zanzibar"):
         assert typed not in err, typed
+
+
+async def test_a_database_host_that_never_answers_does_not_stop_the_bot(
+    fake: RemoteFake, library: Library, tmp_path: Path
+) -> None:
+    import socket
+    import time
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts connections, never answers
+    url = f"postgresql://u:p@127.0.0.1:{silent.getsockname()[1]}/x"
+    started = time.monotonic()
+    try:
+        async with running_bot(fake, library, data_dir=tmp_path, database_url=url):
+            answer = await fake.interact(command_payload("brief", topic="peacekeeping"))
+            assert answer.message is not None and first_embed(answer.message)["title"]
+            assert time.monotonic() - started < 15
+            reply = await press(fake, answer.message, "db:vote:u")
+            assert "not recorded" in reply["content"]
+    finally:
+        silent.close()

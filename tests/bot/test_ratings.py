@@ -44,3 +44,68 @@ async def test_unanswered_queries_are_kept_only_when_asked_to(tmp_path: Path) ->
             lambda store: [r["query"] for r in store.unanswered_since(None)]
         )
         assert stored == expected
+
+
+def _settings_for(url: str, tmp_path: Path, **more: object):
+    from pydantic import SecretStr
+
+    settings = make_settings(data_dir=tmp_path / "data", **more)
+    if url.startswith("postgresql"):
+        settings = settings.model_copy(update={"database_url": SecretStr(url)})
+    return settings
+
+
+async def test_a_nul_in_a_query_is_stored_without_it_and_ratings_stay_on(
+    database_url: str, tmp_path: Path
+) -> None:
+    ratings = Ratings(_settings_for(database_url, tmp_path, record_unanswered=True))
+    await ratings.open()
+    assert await ratings.vote(Vote(1, 2, 3, "ask", "hybrid", "nul\x00here", (), up=False))
+    ratings.note_unanswered(guild_id=3, command="ask", mode="hybrid", query="a\x00b")
+    assert ratings.available
+    stored = await ratings.read(lambda store: [r["query"] for r in store.votes_since(None)])
+    assert stored == ["nulhere"]
+    await ratings.close()
+
+
+async def test_a_locked_store_answers_the_vote_in_time_and_retries_soon(tmp_path: Path) -> None:
+    import sqlite3
+    import time
+
+    ratings = Ratings(make_settings(data_dir=tmp_path), vote_wait=0.5)
+    await ratings.open()
+    holder = sqlite3.connect(tmp_path / "diplobrief.sqlite3", timeout=0)
+    holder.execute("BEGIN EXCLUSIVE")  # another process holds the file
+    try:
+        started = time.monotonic()
+        assert not await ratings.vote_in_time(Vote(9, 2, 3, "ask", "hybrid", "q", (), up=True))
+        assert time.monotonic() - started < 1.5, "answered within the vote's wait"
+    finally:
+        holder.rollback()
+        holder.close()
+    await ratings.close()  # the write still queued finishes (or fails) before closing
+
+
+async def test_an_unresponsive_database_host_fails_fast(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    from pydantic import SecretStr
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts connections, never answers
+    port = silent.getsockname()[1]
+    try:
+        settings = make_settings(data_dir=tmp_path).model_copy(
+            update={"database_url": SecretStr(f"postgresql://u:p@127.0.0.1:{port}/x")}
+        )
+        ratings = Ratings(settings)
+        started = time.monotonic()
+        await ratings.open()
+        assert not ratings.available
+        assert time.monotonic() - started < 8, "connecting is bounded"
+        assert "ratings are off" in ratings.health
+        await ratings.close()
+    finally:
+        silent.close()
