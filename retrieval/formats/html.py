@@ -35,13 +35,18 @@ _DEBRIS_TAGS = frozenset(
 )
 _DEBRIS_NAMES = re.compile(
     r"\b(?:nav|navbar|menu|sidebar|footer|header|breadcrumbs?|comments?|share|social|"
-    r"related|cookie|banner|advert|ads|promo|newsletter|subscribe|see-also)\b",
+    r"related|cookie|banner|advert|ads|promo|newsletter|subscribe|see-also|crumbs?)\b",
     re.IGNORECASE,
 )
 # The work one page may cost: parsing is linear, about 1.5 s for 200,000 tags here.
 MAX_HTML_TAGS = 250_000
 _CONTAINERS = frozenset({"body", "html", "main", "article"})
 _TEXT_ELEMENTS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote"})
+# Elements that start a block: a <div> holding none of them is a paragraph of its own on
+# a page without <p>s (pages built from <div>s and <br>s).
+_BLOCK_ELEMENTS = _TEXT_ELEMENTS | frozenset(
+    {"div", "section", "article", "main", "ul", "ol", "dl", "table", "pre", "form", "hr"}
+)
 
 
 def parse_html(text: str, info: ArticleInfo) -> Article:
@@ -61,7 +66,8 @@ def parse_html(text: str, info: ArticleInfo) -> Article:
     builder.source_url = _meta(soup, "link", {"rel": "canonical"}, "href")
     page_title = soup.title.get_text(" ", strip=True) if soup.title else None
     root = soup.find("article") or soup.find("main") or soup.body or soup
-    for element in _text_elements(root):
+    divs = _text_divs(root) if root.find("p") is None else frozenset()
+    for element in _text_elements(root, divs):
         content = " ".join(normalize_spaces(element.get_text(" ", strip=True)).split())
         if content and not SEE_ALSO.match(content):
             _add_element(builder, element.name, content)
@@ -78,10 +84,11 @@ def _meta(soup: BeautifulSoup, tag: str, attrs: dict[str, str], key: str) -> str
     return None
 
 
-def _text_elements(root: Tag) -> Iterator[Tag]:
+def _text_elements(root: Tag, divs: frozenset[int] = frozenset()) -> Iterator[Tag]:
     """The headings, paragraphs, list items and quotes of the page, in reading order,
     leaving out debris (navigation, scripts, sidebars …). An element's own text is taken
-    whole, so what is inside it (a paragraph in a list item) is not visited again."""
+    whole, so what is inside it (a paragraph in a list item) is not visited again. The
+    <div>s whose ids are in ``divs`` are paragraphs too."""
     from bs4 import Tag
 
     stack: list[Tag] = [root]
@@ -89,10 +96,30 @@ def _text_elements(root: Tag) -> Iterator[Tag]:
         tag = stack.pop()
         if tag is not root and _is_debris(tag):
             continue
-        if tag.name in _TEXT_ELEMENTS:
+        if tag.name in _TEXT_ELEMENTS or id(tag) in divs:
             yield tag
             continue
         stack.extend(child for child in reversed(tag.contents) if isinstance(child, Tag))
+
+
+def _text_divs(root: Tag) -> frozenset[int]:
+    """The ids of the <div>s that are paragraphs on a page without <p>s: text, and no
+    block element inside. One pass from the leaves up, however deeply the page nests."""
+    from bs4 import Comment, NavigableString, Tag
+
+    blocks: dict[int, bool] = {}  # whether a block element is inside the tag
+    texts: dict[int, bool] = {}  # whether text is inside the tag
+    found: list[int] = []
+    for tag in reversed([root, *root.find_all(True)]):
+        children = [child for child in tag.children if isinstance(child, Tag)]
+        blocks[id(tag)] = any(c.name in _BLOCK_ELEMENTS or blocks[id(c)] for c in children)
+        texts[id(tag)] = any(texts[id(c)] for c in children) or any(
+            isinstance(child, NavigableString) and not isinstance(child, Comment) and child.strip()
+            for child in tag.children
+        )
+        if tag.name == "div" and texts[id(tag)] and not blocks[id(tag)]:
+            found.append(id(tag))
+    return frozenset(found)
 
 
 def _is_debris(tag: Tag) -> bool:
