@@ -542,9 +542,10 @@ def _without_furniture(lines: list[PdfLine], pages: int, body: float) -> list[Pd
     def shape(line: PdfLine) -> str:
         return re.sub(r"\d+", "#", line.text.lower())
 
+    margin = {id(line) for line in lines if line.in_margin} | _set_apart(lines)
     pages_with: dict[str, set[int]] = {}
     for line in lines:
-        if line.in_margin:
+        if id(line) in margin:
             pages_with.setdefault(shape(line), set()).add(line.page)
     running = {
         text for text, seen in pages_with.items() if len(seen) >= max(2, RUNNING_SHARE * pages)
@@ -557,7 +558,7 @@ def _without_furniture(lines: list[PdfLine], pages: int, body: float) -> list[Pd
     for line in lines:
         if _RULE.match(line.text):
             continue
-        if line.in_margin and (
+        if id(line) in margin and (
             shape(line) in running
             or _PAGE_NUMBER.match(line.text)
             or _FURNITURE.match(line.text)
@@ -571,6 +572,23 @@ def _without_furniture(lines: list[PdfLine], pages: int, body: float) -> list[Pd
             continue  # a footnote under its rule
         kept.append(line)
     return kept
+
+
+def _set_apart(lines: list[PdfLine]) -> set[int]:
+    """The first and last lines of each page when a gap of more than a line sets them
+    apart from the text (a footer above the bottom band of a tall page)."""
+    by_page: dict[int, list[PdfLine]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    apart: set[int] = set()
+    for page_lines in by_page.values():
+        ordered = sorted(page_lines, key=lambda line: line.top)
+        for edge, neighbour in ((ordered[0], ordered[1:2]), (ordered[-1], ordered[-2:-1])):
+            if neighbour:
+                gap = max(edge.top - neighbour[0].bottom, neighbour[0].top - edge.bottom)
+                if gap > edge.size:
+                    apart.add(id(edge))
+    return apart
 
 
 def _body_size(lines: list[PdfLine]) -> float:
@@ -654,6 +672,13 @@ def _continues(block: _Block, line: PdfLine) -> bool:
         return False
     if _is_structure_line(line.text):
         return False
+    widest = max(item.right for item in block.lines)
+    if (
+        previous.text.endswith((".", "!", "?", ":"))
+        and previous.right < widest - 2 * line.size
+        and line.left > min(item.left for item in block.lines) + 0.8 * line.size
+    ):
+        return False  # a short last line, then an indented one: a new paragraph
     return not (_LEADING_LABEL.match(line.text) and previous.text.endswith((".", ";", ":")))
 
 
