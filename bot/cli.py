@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from bot import render
 from bot.defaults import DEFAULT_CORPUS_DIR, OfflineDefaults, settings_given
-from bot.text import terminal_safe
+from bot.text import terminal_safe, visible
 from retrieval.library import Library
 from retrieval.model import CorpusError
 from retrieval.semantic import SemanticUnavailableError, encoder_for
@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate a corpus folder and report problems")
     check.add_argument("directory", nargs="?", type=Path, help="default: CORPUS_DIR")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
 
     _add_report(commands)
     commands.add_parser("run", help="start the Discord bot")
@@ -178,13 +179,16 @@ def _run(argv: Sequence[str] | None) -> int:
             return run_bot(_read_settings(), sync_only=args.command == "sync")
         settings = _read_settings() if settings_given() else OfflineDefaults()
         if args.command == "check":
-            return _check(args.directory or args.corpus or settings.corpus_dir)
+            return _check(args.directory or args.corpus or settings.corpus_dir, as_json=args.json)
         if args.command == "report":
             return _ratings_report(settings, args)
         encoder = encoder_for(settings.search_mode)
         library = load_library(args.corpus or settings.corpus_dir, encoder=encoder)
         for skipped in library.skipped:
-            print(f"diplobrief: warning: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+            print(
+                f"diplobrief: warning: skipped {visible(skipped.path)}: {visible(skipped.reason)}",
+                file=sys.stderr,
+            )
         return _COMMANDS[args.command](library, args)
     except (UsageError, CorpusError, SemanticUnavailableError) as error:
         return _fail(str(error))
@@ -219,9 +223,10 @@ def load_library(directory: Path, *, encoder: Any = None) -> Library:
     return Library.load(directory, name=name, encoder=encoder, progress=True)
 
 
-def _check(directory: Path) -> int:
+def _check(directory: Path, *, as_json: bool = False) -> int:
     """`diplobrief check`: the report of a corpus folder, each article marked shared or
-    a server's own; non-zero only when nothing is usable."""
+    a server's own (as JSON with ``as_json``); non-zero only when nothing is usable. Every
+    name, title and reason is shown with its control characters escaped, on one line."""
     from retrieval.cases import read_curation
     from retrieval.corpus import LoadedCorpus, scan_corpus
     from retrieval.library import server_folders
@@ -235,14 +240,21 @@ def _check(directory: Path) -> int:
     articles = [a for _, part in parts for a in part.articles]
     sections = sum(len(a.sections) for a in articles)
     skipped = sum(len(part.skipped) for _, part in parts)
-    print(f"{directory}: {len(articles)} articles, {sections} sections; {skipped} files skipped")
-    for owner, part in parts:
-        _report_part(owner, part)
-    if 0 < sections < FEW_SECTIONS:
+    few = (
+        f"only {sections} section{'s' if sections != 1 else ''}: search works,"
+        " but with so little text every word is equally rare and rankings mean little"
+    )
+    if as_json:
+        _print_json(_check_json(directory, parts, few if 0 < sections < FEW_SECTIONS else None))
+    else:
         print(
-            f"warning: only {sections} section{'s' if sections != 1 else ''}: search works,"
-            " but with so little text every word is equally rare and rankings mean little"
+            f"{visible(str(directory))}: {len(articles)} articles, {sections} sections;"
+            f" {skipped} files skipped"
         )
+        for owner, part in parts:
+            _report_part(owner, part)
+        if 0 < sections < FEW_SECTIONS:
+            print(f"warning: {few}")
     if not articles:
         print("diplobrief: error: nothing usable in this folder", file=sys.stderr)
         return EXIT_NOT_FOUND
@@ -252,7 +264,7 @@ def _check(directory: Path) -> int:
 def _ratings_report(settings: Any, args: argparse.Namespace) -> int:
     """`diplobrief report`: the ratings report, or --forget-before."""
     from bot.ratings_report import build_report, parse_since, report_lines
-    from bot.store import Store, StoreUnavailableError, database_url
+    from bot.store import SALT_FILE, Store, StoreUnavailableError, database_url
 
     given = settings.database_url
     url = database_url(given.get_secret_value() if given else None, settings.data_dir)
@@ -262,7 +274,7 @@ def _ratings_report(settings: Any, args: argparse.Namespace) -> int:
     except ValueError as error:
         raise UsageError(str(error)) from error
     try:
-        store = Store.open(url)
+        store = Store.open(url, salt_file=settings.data_dir / SALT_FILE)
         if cutoff is not None:
             print(
                 f"forgot {store.forget_before(cutoff)} votes and queries stored before {cutoff:%Y-%m-%d}"
@@ -284,13 +296,55 @@ def _report_part(owner: str, part: Any) -> None:
     for article in part.articles:
         count = len(article.sections)
         read_as = f"; read as {article.read_as}" if article.read_as else ""
-        print(f"OK    [{owner}] {article.path}  ({article.title}; {count} sections{read_as})")
+        print(
+            f"OK    [{visible(owner)}] {visible(article.path)}"
+            f"  ({visible(article.title)}; {count} sections{read_as})"
+        )
         for warning in article_warnings(article):
-            print(f"      warning: {warning}")
+            print(f"      warning: {visible(warning)}")
     for skipped in part.skipped:
-        print(f"SKIP  {skipped.path}: {skipped.reason}")
+        print(f"SKIP  {visible(skipped.path)}: {visible(skipped.reason)}")
     for note in part.renamed:
-        print(f"warning: {note}")
+        print(f"warning: {visible(note)}")
+
+
+def _check_json(directory: Path, parts: list[tuple[str, Any]], few: str | None) -> dict[str, Any]:
+    """`check --json`: the articles (whose each is, what was read), their warnings, the
+    files skipped and why, and the totals."""
+    from retrieval.corpus import article_warnings
+
+    articles: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    warnings: list[str] = [*([few] if few else [])]
+    for owner, part in parts:
+        server = None if owner == "shared" else owner.removeprefix("server ")
+        articles += [
+            {
+                "slug": article.slug,
+                "title": article.title,
+                "file": article.path,
+                "source_file": article.source_file,
+                "sections": len(article.sections),
+                "read_as": article.read_as,
+                "shared": server is None,
+                "server": server,
+                "warnings": article_warnings(article),
+            }
+            for article in part.articles
+        ]
+        skipped += [
+            {"file": item.path, "reason": item.reason, "shared": server is None, "server": server}
+            for item in part.skipped
+        ]
+        warnings += part.renamed
+    return {
+        "directory": str(directory),
+        "articles": articles,
+        "sections": sum(article["sections"] for article in articles),
+        "skipped": skipped,
+        "warnings": warnings,
+        "usable": bool(articles),
+    }
 
 
 def _fail(message: str) -> int:

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from bot.settings import Settings
 from bot.store import (
+    SALT_FILE,
     Store,
     StoreInputError,
     StoreUnavailableError,
@@ -52,6 +53,7 @@ class Ratings:
     ) -> None:
         given = settings.database_url.get_secret_value() if settings.database_url else None
         self.url = database_url(given, settings.data_dir)
+        self.salt_file = settings.data_dir / SALT_FILE
         self.record_unanswered = settings.record_unanswered
         self.retry_seconds = retry_seconds
         self.vote_wait = vote_wait
@@ -175,7 +177,7 @@ class Ratings:
             return self._store
         try:
             store = await asyncio.get_running_loop().run_in_executor(
-                self._writer, Store.open, self.url
+                self._writer, lambda: Store.open(self.url, salt_file=self.salt_file)
             )
         except StoreUnavailableError as error:
             self._went_off(error)

@@ -6,15 +6,17 @@ PostgreSQL (``postgresql://…``, when several shard processes share one store),
 SQLAlchemy Core. The schema is versioned and migrated at start; SQLite runs in WAL mode.
 Every call here blocks: :class:`bot.ratings.Ratings` runs them off the event loop.
 
-No user name or id is stored: a vote is keyed by a salted hash of the user id (the salt
-is made once and kept in the database, so every process hashes alike and a second vote
-replaces the first).
+No user name or id is stored: a vote is keyed by a salted hash of the user id. The salt
+is made once and kept in a file outside the database (DATA_DIR/voter-salt, or beside the
+SQLite file), so every process sharing it hashes alike, a second vote replaces the first,
+and whoever reads the database alone cannot hash candidate ids to find a voter.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 import time
 from collections.abc import Callable, Sequence
@@ -27,6 +29,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 DATABASE_FILE = "diplobrief.sqlite3"
+# The voter salt's file in DATA_DIR (shard processes on one machine share it; processes
+# on several machines sharing one PostgreSQL store need the same file on each).
+SALT_FILE = "voter-salt"
 metadata = sa.MetaData()
 
 schema_version = sa.Table(
@@ -67,15 +72,50 @@ unanswered = sa.Table(
 )
 
 
-def _create_v1(connection: Connection) -> None:
-    metadata.create_all(connection, tables=[settings_table, votes, unanswered])
+# Migrations are frozen: each writes the DDL of its own version, never today's Table
+# objects, so a fresh database goes through the same steps as an old one.
+_V1_DDL = (
+    "CREATE TABLE store_settings (name VARCHAR(64) NOT NULL PRIMARY KEY,"
+    " value VARCHAR(256) NOT NULL)",
+    "CREATE TABLE votes (message_id BIGINT NOT NULL, voter VARCHAR(64) NOT NULL,"
+    " guild_id BIGINT, command VARCHAR(16) NOT NULL, mode VARCHAR(16) NOT NULL,"
+    " query VARCHAR(400) NOT NULL, sections TEXT NOT NULL, up BOOLEAN NOT NULL,"
+    " voted_at TIMESTAMP NOT NULL, PRIMARY KEY (message_id, voter))",
+    "CREATE INDEX ix_votes_guild_id ON votes (guild_id)",
+    "CREATE INDEX ix_votes_voted_at ON votes (voted_at)",
+    "CREATE TABLE unanswered (id {serial} NOT NULL PRIMARY KEY, guild_id BIGINT,"
+    " command VARCHAR(16) NOT NULL, mode VARCHAR(16) NOT NULL, query VARCHAR(400) NOT NULL,"
+    " reason VARCHAR(16) NOT NULL, at TIMESTAMP NOT NULL)",
+    "CREATE INDEX ix_unanswered_guild_id ON unanswered (guild_id)",
+    "CREATE INDEX ix_unanswered_at ON unanswered (at)",
+)
+
+
+def _v1_tables(connection: Connection) -> None:
+    """Version 1: settings (with the voter salt, then), votes and unanswered queries."""
+    serial = "SERIAL" if connection.dialect.name == "postgresql" else "INTEGER"
+    for statement in _V1_DDL:
+        connection.execute(sa.text(statement.format(serial=serial)))
     connection.execute(
-        settings_table.insert().values(name="voter_salt", value=secrets.token_hex(32))
+        sa.text("INSERT INTO store_settings (name, value) VALUES ('voter_salt', :salt)"),
+        {"salt": secrets.token_hex(32)},
     )
 
 
+def _v2_salt_out_of_the_database(connection: Connection) -> None:
+    """Version 2: the voter salt leaves the database (whoever reads the database must
+    not be able to hash candidate user ids against it); :meth:`Store.open` writes it to
+    the salt file first, if that has none."""
+    salt = connection.execute(
+        sa.text("SELECT value FROM store_settings WHERE name = 'voter_salt'")
+    ).scalar()
+    if salt is not None:
+        connection.info["voter_salt"] = salt
+    connection.execute(sa.text("DELETE FROM store_settings WHERE name = 'voter_salt'"))
+
+
 # Each migration moves the schema one version up; they run in order, once, at start.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_create_v1,)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_tables, _v2_salt_out_of_the_database)
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_ATTEMPTS = 3
 
@@ -143,8 +183,22 @@ def redacted(url: str) -> str:
     """A URL as it may be logged: without its password."""
     try:
         return sa.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):
         return "(an unreadable DATABASE_URL)"
+
+
+def url_problem(url: str) -> str | None:
+    """Why a database URL cannot be used, in one line (None when it reads): a port that
+    is not a number, a URL that is not one."""
+    try:
+        parsed = sa.make_url(url)
+    except ValueError:
+        return "DATABASE_URL's port must be a number (postgresql://user:password@host:5432/db)"
+    except sa.exc.ArgumentError:
+        return "DATABASE_URL is not a database URL (postgresql://user:password@host:5432/db)"
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        return f"DATABASE_URL's port {parsed.port} is not between 1 and 65535"
+    return None
 
 
 class Store:
@@ -155,21 +209,25 @@ class Store:
         self._salt = salt.encode()
 
     @classmethod
-    def open(cls, url: str) -> Store:
-        """Open (creating and migrating as needed). Raises StoreUnavailableError."""
+    def open(cls, url: str, *, salt_file: Path | None = None) -> Store:
+        """Open (creating and migrating as needed). Raises StoreUnavailableError.
+
+        The voter salt lives in ``salt_file`` (made once, readable by its owner only):
+        by default beside an SQLite database; a PostgreSQL store opened without one (to
+        read a report) hashes with a salt of this process alone."""
+        problem = url_problem(url)
+        if problem is not None:
+            raise StoreUnavailableError(problem)
         try:
             engine = _engine(url)
             with engine.connect():
                 pass  # an unreachable host fails here, once, not once per migration attempt
+            salt_path = salt_file or _beside(url)
             for attempt in range(MIGRATION_ATTEMPTS):
                 try:
                     with engine.begin() as connection:
                         _migrate(connection)
-                        salt = connection.execute(
-                            sa.select(settings_table.c.value).where(
-                                settings_table.c.name == "voter_salt"
-                            )
-                        ).scalar_one()
+                        salt = voter_salt(salt_path, connection.info.pop("voter_salt", None))
                     break
                 except (sa.exc.IntegrityError, sa.exc.OperationalError):
                     if attempt == MIGRATION_ATTEMPTS - 1:
@@ -230,7 +288,10 @@ class Store:
         self._write(lambda c: c.execute(unanswered.insert().values(**row)))
 
     def forget_before(self, cutoff: datetime) -> int:
-        """Delete every vote and query stored before ``cutoff``; returns how many."""
+        """Delete every vote and query stored before ``cutoff``, then rewrite the tables
+        so the deleted rows leave the database's files too (SQLite: VACUUM and a WAL
+        checkpoint; PostgreSQL: VACUUM FULL). Backups, replicas and PostgreSQL's WAL
+        archive, if any, are not reached. Returns how many rows were deleted."""
         counts: list[int] = []
 
         def delete(connection: Connection) -> None:
@@ -239,7 +300,21 @@ class Store:
                 counts.append(deleted.rowcount)
 
         self._write(delete)
+        self._compact()
         return sum(counts)
+
+    def _compact(self) -> None:
+        """Rewrite the tables without their deleted rows (outside a transaction)."""
+        if self.engine.dialect.name == "postgresql":
+            statements = ["VACUUM FULL votes", "VACUUM FULL unanswered"]
+        else:
+            statements = ["VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"]
+        try:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                for statement in statements:
+                    c.execute(sa.text(statement))
+        except sa.exc.SQLAlchemyError as error:
+            raise StoreUnavailableError(_reason(error)) from error
 
     def votes_since(
         self, since: datetime | None, guild_id: int | None = None
@@ -279,6 +354,35 @@ class Store:
             raise StoreInputError(_reason(error)) from error  # this row, not the store
         except sa.exc.SQLAlchemyError as error:
             raise StoreUnavailableError(_reason(error)) from error
+
+
+def _beside(url: str) -> Path | None:
+    """The salt file beside an SQLite database file (None for other stores)."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(f"{parsed.database}.salt")
+    return None
+
+
+def voter_salt(path: Path | None, moved: str | None = None) -> str:
+    """The voter salt kept in ``path``: made once (or the one moved out of an older
+    database), written with owner-only permissions, the same for every process that
+    opens it; without a path, one for this process alone."""
+    if path is None:
+        return moved or secrets.token_hex(32)
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    salt = moved or secrets.token_hex(32)
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(handle, "w", encoding="ascii") as file:
+        file.write(salt)
+    return salt
 
 
 def _engine(url: str) -> Engine:

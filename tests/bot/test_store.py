@@ -45,11 +45,12 @@ def test_a_changed_vote_replaces_the_first_and_no_user_id_is_stored(database_url
     store.close()
 
 
-def test_migrations_are_versioned_and_applied_once(database_url: str) -> None:
-    first = Store.open(database_url)
+def test_migrations_are_versioned_and_applied_once(database_url: str, tmp_path: Path) -> None:
+    salt = tmp_path / "voter-salt"
+    first = Store.open(database_url, salt_file=salt)
     salt_voter = first.voter(42)
     first.close()
-    second = Store.open(database_url)  # opening again migrates nothing, keeps the salt
+    second = Store.open(database_url, salt_file=salt)  # migrates nothing, keeps the salt
     assert second.voter(42) == salt_voter
     with second.engine.connect() as connection:
         versions = connection.execute(sa.text("SELECT version FROM schema_version")).scalars()
@@ -162,3 +163,66 @@ def test_database_url_forms(tmp_path: Path) -> None:
     assert database_url("postgresql://u@h/db", tmp_path) == "postgresql+psycopg://u@h/db"
     assert database_url("postgres://u@h/db", tmp_path) == "postgresql+psycopg://u@h/db"
     assert database_url("sqlite:////srv/votes.db", tmp_path) == "sqlite:////srv/votes.db"
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("postgresql://u:p@127.0.0.1:abc/x", "port must be a number"),
+        ("postgresql://u:p@127.0.0.1:99999/x", "not between 1 and 65535"),
+        ("not a url at all", "not a database URL"),
+    ],
+)
+def test_a_database_url_that_cannot_be_used_is_one_line(url: str, said: str) -> None:
+    with pytest.raises(StoreUnavailableError) as raised:
+        Store.open(database_url(url, Path("unused")))
+    assert said in str(raised.value) and "\n" not in str(raised.value)
+    assert "p@" not in redacted(url)
+
+
+def test_the_voter_salt_lives_outside_the_database(database_url: str, tmp_path: Path) -> None:
+    salt = tmp_path / "data" / "voter-salt"
+    store = Store.open(database_url, salt_file=salt)
+    with store.engine.connect() as connection:
+        kept = connection.execute(sa.text("SELECT name FROM store_settings")).scalars()
+        assert "voter_salt" not in list(kept)
+    assert salt.stat().st_mode & 0o777 == 0o600
+    assert store.voter(7) == Store.open(database_url, salt_file=salt).voter(7)
+    assert store.voter(7) != Store.open(database_url, salt_file=tmp_path / "other").voter(7)
+    store.close()
+
+
+def test_an_older_database_keeps_its_voters_when_the_salt_moves_out(
+    database_url: str, tmp_path: Path
+) -> None:
+    from bot.store import MIGRATIONS, schema_version, utc_now
+
+    engine = sa.create_engine(database_url)
+    with engine.begin() as connection:  # a database as version 1 left it
+        schema_version.create(connection)
+        MIGRATIONS[0](connection)
+        connection.execute(schema_version.insert().values(version=1, applied_at=utc_now()))
+        old_salt = connection.execute(
+            sa.text("SELECT value FROM store_settings WHERE name = 'voter_salt'")
+        ).scalar_one()
+    engine.dispose()
+    store = Store.open(database_url, salt_file=tmp_path / "voter-salt")
+    assert (tmp_path / "voter-salt").read_text() == old_salt
+    assert store.voter(42) == Store(store.engine, old_salt).voter(42)
+    store.close()
+
+
+def test_forgetting_leaves_no_trace_in_the_sqlite_file(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    url = database_url(None, tmp_path)
+    store = Store.open(url)
+    for n in range(50):
+        store.record_vote(
+            Vote(n, n, 1, "ask", "hybrid", f"zanzibarquery{n}", (), up=False),
+            at=datetime(2026, 1, 1),
+        )
+    assert store.forget_before(datetime(2026, 6, 1)) == 50
+    store.close()
+    files = [p for p in tmp_path.iterdir() if p.name.startswith("diplobrief.sqlite3")]
+    assert files and not any(b"zanzibarquery" in p.read_bytes() for p in files)
