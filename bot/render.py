@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.text import counted, plural, visible
 from retrieval.briefing import Briefing, Excerpt
 from retrieval.cases import Case
 from retrieval.library import Library, SearchResult
@@ -156,17 +157,22 @@ def search_text(library: Library, result: SearchResult) -> str:
 def sources_text(library: Library) -> str:
     """The articles of the corpus with their sections."""
     lines = [
-        f"{len(library.articles)} articles, {len(library.sections)} sections in {library.name}"
+        f"{counted(len(library.articles), 'article')}, {counted(len(library.sections), 'section')}"
+        f" in {library.name}"
     ]
     for article in library.articles:
         lines.extend(
-            ["", f"{article.title}  ({article.source_file}, {len(article.sections)} sections)"]
+            [
+                "",
+                f"{visible(article.title)}  ({visible(article.source_file)},"
+                f" {len(article.sections)} sections)",
+            ]
         )
         if article.provenance:
             lines.append(f"  Caveat: {article.provenance}")
         lines.extend(f"  - {section.heading}" for section in article.sections)
     for skipped in library.skipped:
-        lines.append(f"Skipped {skipped.path}: {skipped.reason}")
+        lines.append(f"Skipped {visible(skipped.path)}: {visible(skipped.reason)}")
     return "\n".join(lines)
 
 
@@ -217,6 +223,7 @@ def cases_text(library: Library) -> str:
     for title, cases in cases_by_article(library).items():
         lines.extend(["", title])
         for case in cases:
-            more = f" (+{len(case.sources) - 1} more sources)" if len(case.sources) > 1 else ""
+            others = len(case.sources) - 1
+            more = f" (+{others} more {plural(others, 'source')})" if others else ""
             lines.append(f"  - {case.name} [{case.kind}]{more}")
     return "\n".join(lines)

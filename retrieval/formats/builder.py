@@ -28,6 +28,16 @@ _PROVENANCE = re.compile(
     re.IGNORECASE,
 )
 _LEADING_SYMBOLS = re.compile(r"^[^\w\"“(]+")
+# Control characters are not article text: an escape sequence in a file (or in the file
+# name a title is made from) must never reach a terminal or a message as one, so it is
+# shown as its escape (`\x1b`). Newlines and tabs stay.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """Text with its control characters (escape, bell, C1 …) shown as escapes (`\\x1b`,
+    `\\x9b`); newlines and tabs kept."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,13 +136,14 @@ class SectionBuilder:
             lead = index == 0
             if lead and not paragraphs:
                 continue  # nothing before the first heading
+            heading = without_controls(heading)
             section_id = _unique(f"{slug}/{slugify(heading)}", used_ids)
-            sections.append(
-                Section(section_id, slug, heading, tuple(paragraphs), len(sections), lead=lead)
-            )
+            kept = tuple(without_controls(paragraph) for paragraph in paragraphs)
+            sections.append(Section(section_id, slug, heading, kept, len(sections), lead=lead))
+        title = self.info.title or self.stated_title or _title_from_name(self.info)
         return Article(
             slug=slug,
-            title=self.info.title or self.stated_title or _title_from_name(self.info),
+            title=without_controls(title),
             source_file=self.info.source_file,
             path=self.info.path,
             sections=tuple(sections),

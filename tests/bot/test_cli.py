@@ -366,3 +366,81 @@ def test_check_says_whose_each_article_is(
     assert code == EXIT_OK
     assert "OK    [shared] " in out and "OK    [server 123456789012345678] " in out
     assert "(club): looks like a server's own folder but is not one" in out
+
+
+def _hostile_names(folder: Path) -> None:
+    """Article files whose names hold escape sequences, a newline and a bidi override."""
+    (folder / "bold\x1b[1mname.txt").write_text("Heading\nText about alliances in the north.\n")
+    (folder / "line\nOK    [shared] forged.txt").write_text(
+        "Heading\nText about naval drills at sea.\n"
+    )
+    (folder / "rtl\u202etxt.md").write_text("Sanctions relief was negotiated over months.\n")
+    (folder / "skip\x1b[0m\u2028me.txt").write_bytes(b"\x00\x01\x02 binary")
+
+
+def test_no_escape_sequence_or_newline_from_a_file_name_reaches_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _hostile_names(tmp_path)
+    code, out, err = run(capsys, "check", str(tmp_path))
+    assert code == EXIT_OK, err
+    for raw in ("\x1b", "\u202e", "\u2028"):
+        assert raw not in out + err
+    assert "bold\\x1b[1mname.txt" in out and "skip\\x1b[0m\\u2028me.txt" in out
+    assert "line\\nOK    [shared] forged.txt" in out and "rtl\\u202etxt.md" in out
+    # One line per file: the newline in a name cannot forge an OK line of its own.
+    lines = out.splitlines()
+    assert sum(line.startswith("OK    ") for line in lines) == 3
+    assert sum(line.startswith("SKIP  ") for line in lines) == 1
+    assert not any(line.startswith("OK    [shared] forged") for line in lines)
+    # Other commands warn about skipped files the same way.
+    code, out, err = run(capsys, "sources", "--corpus", str(tmp_path))
+    assert code == EXIT_OK, err
+    assert "\x1b" not in out + err and "\u2028" not in err  # the title is made plain
+    assert "skipped " in err and "skip\\x1b[0m\\u2028me.txt" in err
+
+
+def test_check_json_reports_articles_warnings_and_skipped_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text("Heading\nShared text about treaties and alliances.\n")
+    (tmp_path / "123456789012345678").mkdir()
+    (tmp_path / "123456789012345678" / "b.txt").write_text(
+        "Heading\nA server's own text about naval drills.\n"
+    )
+    (tmp_path / "picture.txt").write_bytes(bytes(range(256)) * 4)
+    _hostile_names(tmp_path)
+    code, out, err = run(capsys, "check", str(tmp_path), "--json")
+    assert code == EXIT_OK, err
+    report = json.loads(out)  # valid JSON, escapes and all
+    by_file = {Path(a["file"]).name: a for a in report["articles"]}
+    assert set(by_file) == {
+        "a.txt",
+        "b.txt",
+        "bold\x1b[1mname.txt",
+        "line\nOK    [shared] forged.txt",
+        "rtl\u202etxt.md",
+    }
+    shared = by_file["a.txt"]
+    assert shared["slug"] == "a" and shared["title"] and shared["sections"] == 1
+    assert (shared["shared"], shared["server"], shared["read_as"]) == (True, None, None)
+    assert (by_file["b.txt"]["shared"], by_file["b.txt"]["server"]) == (
+        False,
+        "123456789012345678",
+    )
+    skipped = {Path(s["file"]).name: s["reason"] for s in report["skipped"]}
+    assert "binary" in skipped["picture.txt"] and "skip\x1b[0m\u2028me.txt" in skipped
+    assert report["sections"] == 5 and report["usable"] is True and report["warnings"] == []
+    assert "\x1b" not in out and "\u202e" not in out  # escaped in the JSON text itself
+
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    (tiny / "a.txt").write_text("Heading\nShared text about treaties and alliances.\n")
+    code, out, _ = run(capsys, "check", str(tiny), "--json")
+    assert code == EXIT_OK and "only 1 section:" in json.loads(out)["warnings"][0]
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, _ = run(capsys, "check", str(empty), "--json")
+    assert code == EXIT_NOT_FOUND
+    assert json.loads(out)["articles"] == [] and json.loads(out)["usable"] is False
