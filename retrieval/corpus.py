@@ -10,18 +10,29 @@ import dataclasses
 import hashlib
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from retrieval import parse_cache
 from retrieval.formats import DOCUMENT_PARSERS, PARSERS, ArticleInfo, parser_for
 from retrieval.formats.builder import MAX_HEADING_CHARS, MAX_HEADING_WORDS
 from retrieval.formats.encoding import decode_text
 from retrieval.model import INTRODUCTION, Article, CorpusError, Section
+from retrieval.parsing import (
+    SANDBOXED_SUFFIXES,
+    ParseLimits,
+    current_limits,
+    inflated_past,
+    read_document,
+    run_bounded,
+)
 from retrieval.settings_files import entries
 from retrieval.text import slugify
+from retrieval.titles import distinct_titles
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -31,6 +42,7 @@ __all__ = [
     "CorpusError",
     "LoadedCorpus",
     "ManifestEntry",
+    "ParseLimits",
     "Section",
     "SkippedFile",
     "article_files",
@@ -105,7 +117,13 @@ def read_manifest(directory: Path) -> dict[str, ManifestEntry]:
     return found
 
 
-def read_article(path: Path, *, slug: str, entry: ManifestEntry | None = None) -> Article:
+def read_article(
+    path: Path,
+    *,
+    slug: str,
+    entry: ManifestEntry | None = None,
+    limits: ParseLimits | None = None,
+) -> Article:
     """Read and parse one article file; a file that cannot be used raises CorpusError
     naming it (too large, binary, an encoding that cannot be told, empty, no text).
 
@@ -122,7 +140,8 @@ def read_article(path: Path, *, slug: str, entry: ManifestEntry | None = None) -
         data = path.read_bytes()
     except OSError as error:
         raise CorpusError(f"{path}: cannot be read ({error.strerror})") from error
-    key = (hashlib.sha256(data).digest(), str(path), slug, entry)
+    limits = limits or current_limits()
+    key = (hashlib.sha256(data).digest(), str(path), slug, entry, limits)
     cached = _PARSED.get(key)
     if cached is None:
         info = ArticleInfo(
@@ -131,7 +150,7 @@ def read_article(path: Path, *, slug: str, entry: ManifestEntry | None = None) -
             path=str(path),
             title=entry.title if entry else None,
         )
-        cached = parse_article(data, path.suffix, info)
+        cached = parse_article(data, path.suffix, info, limits=limits)
         _PARSED[key] = cached
         while len(_PARSED) > PARSED_CACHE_SIZE:
             _PARSED.pop(next(iter(_PARSED)))
@@ -141,21 +160,44 @@ def read_article(path: Path, *, slug: str, entry: ManifestEntry | None = None) -
 # Articles parsed, by the file's content, path and how it was named; bounded, oldest
 # dropped first.
 PARSED_CACHE_SIZE = 4096
-_PARSED: dict[tuple[bytes, str, str, ManifestEntry | None], Article] = {}
+_PARSED: dict[tuple[bytes, str, str, ManifestEntry | None, ParseLimits], Article] = {}
 
 
-def parse_article(data: bytes, suffix: str, info: ArticleInfo) -> Article:
+def parse_article(
+    data: bytes, suffix: str, info: ArticleInfo, *, limits: ParseLimits | None = None
+) -> Article:
     """An article from a file's bytes, by its suffix: a document format (PDF, Word) from
     the bytes, a text format from the decoded text. The article records how it was read
     (`read_as`) when that was not plain UTF-8 text. Raises CorpusError naming the file
-    when it cannot be used, or when no article text is left after cleaning."""
-    name = info.name
+    when it cannot be used, or when no article text is left after cleaning.
+
+    Within ``limits`` (default: :func:`retrieval.parsing.current_limits`): PDF, Word
+    and HTML are parsed in a worker process (:mod:`retrieval.parsing`). A file parsed
+    before (the same bytes, name and limits) is taken from the parse cache
+    (:mod:`retrieval.parse_cache`)."""
+    limits = limits or current_limits()
     if not data.strip():
-        raise CorpusError(f"{name}: the file is empty")
+        raise CorpusError(f"{info.name}: the file is empty")
+    if len(data) > limits.max_inflated_bytes:  # a text file's size is its inflated size
+        raise inflated_past(info.name, limits)
+    return parse_cache.cached_parse(data, suffix, info, limits, _parse_bounded)
+
+
+def _parse_bounded(data: bytes, suffix: str, info: ArticleInfo, limits: ParseLimits) -> Article:
+    """A document format in the worker process, plain text here."""
+    if suffix.lower() in SANDBOXED_SUFFIXES:
+        return run_bounded(parse_unbounded, data, suffix, info, limits)
+    return parse_unbounded(data, suffix, info, limits)
+
+
+def parse_unbounded(data: bytes, suffix: str, info: ArticleInfo, limits: ParseLimits) -> Article:
+    """:func:`parse_article`'s work, in the calling process (the worker runs this)."""
+    name = info.name
     document = DOCUMENT_PARSERS.get(suffix.lower())
     if document is not None:
         parse_document, kind = document
-        article = dataclasses.replace(parse_document(data, info), read_as=kind)
+        article = read_document(parse_document, suffix, data, info, limits)
+        article = dataclasses.replace(article, read_as=kind)
     else:
         decoded = decode_text(data, name)
         if not decoded.text.strip():
@@ -199,11 +241,36 @@ def article_files(
                 continue
             if not _inside(path, root, skipped):
                 continue
+            special = _special_file(path)
+            if special:
+                skipped.append(SkippedFile(str(path), f"not a regular file ({special})"))
+                continue
             if path.suffix.lower() in ARTICLE_SUFFIXES:
                 files.append(path)
             else:
                 skipped.append(SkippedFile(str(path), f"unsupported file type {path.suffix!r}"))
     return sorted(files), skipped
+
+
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _special_file(path: Path) -> str | None:
+    """What a file that is not a regular file is (a FIFO, a socket, a device), found
+    without opening it (opening a FIFO waits for a writer); None for a regular file, or
+    one that cannot be looked at (reading it says why)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return next((what for test, what in _SPECIAL_FILES if test(mode)), "not a file")
 
 
 # A sub-folder named exactly by a Discord server (guild) id, directly in the corpus
@@ -246,12 +313,18 @@ def _inside(path: Path, root: Path, skipped: list[SkippedFile]) -> bool:
 
 
 def scan_corpus(
-    directory: Path | str, *, exclude: Iterable[Path] = (), prefix: str = ""
+    directory: Path | str,
+    *,
+    exclude: Iterable[Path] = (),
+    prefix: str = "",
+    limits: ParseLimits | None = None,
 ) -> LoadedCorpus:
     """Read every article of a corpus folder (sub-folders included, except ``exclude``).
     A bad file is skipped with its reason and never stops the others; a file with the
     same text as one already read is skipped as a duplicate. Every article gets a unique
-    identity (its slug, after ``prefix``), whatever its file name."""
+    identity (its slug, after ``prefix``), whatever its file name, and a title no other
+    article of the folder has (:func:`distinct_titles`). Files are read within
+    ``limits`` (see :func:`parse_article`)."""
     directory = Path(directory)
     if not directory.is_dir():
         raise CorpusError(f"{directory}: corpus folder not found")
@@ -262,7 +335,9 @@ def scan_corpus(
     seen: dict[str, str] = {}
     for path in files:
         try:
-            article = read_article(path, slug=slugs[path], entry=manifest.get(path.name))
+            article = read_article(
+                path, slug=slugs[path], entry=manifest.get(path.name), limits=limits
+            )
         except CorpusError as error:
             skipped.append(SkippedFile(str(path), str(error).removeprefix(f"{path}: ")))
             continue
@@ -272,7 +347,7 @@ def scan_corpus(
             continue
         seen[fingerprint] = str(path)
         articles.append(article)
-    return LoadedCorpus(tuple(articles), tuple(skipped), tuple(renamed))
+    return LoadedCorpus(tuple(distinct_titles(articles)), tuple(skipped), tuple(renamed))
 
 
 def article_fingerprint(article: Article) -> str:
@@ -315,10 +390,12 @@ def article_slugs(
     return slugs, renamed
 
 
-def load_corpus(directory: Path | str, *, exclude: Iterable[Path] = ()) -> LoadedCorpus:
+def load_corpus(
+    directory: Path | str, *, exclude: Iterable[Path] = (), limits: ParseLimits | None = None
+) -> LoadedCorpus:
     """Load a corpus folder like :func:`scan_corpus`; a folder with no usable article
     raises CorpusError naming the files and why."""
-    loaded = scan_corpus(directory, exclude=exclude)
+    loaded = scan_corpus(directory, exclude=exclude, limits=limits)
     if not loaded.articles:
         reasons = "; ".join(f"{s.path}: {s.reason}" for s in loaded.skipped)
         raise CorpusError(f"{directory}: no usable article ({reasons or 'no article files'})")
@@ -328,7 +405,7 @@ def load_corpus(directory: Path | str, *, exclude: Iterable[Path] = ()) -> Loade
 def article_warnings(article: Article) -> list[str]:
     """What looks wrong in an article that did load: headings with no text under them,
     and "headings" too long to be headings."""
-    warnings = []
+    warnings = list(article.notes)
     for section in article.sections:
         words = len(section.heading.split())
         if words > MAX_HEADING_WORDS or len(section.heading) > MAX_HEADING_CHARS:

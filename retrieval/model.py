@@ -51,3 +51,5 @@ class Article:
     # How the file was read when it was not plain UTF-8 text: "PDF", "Word document",
     # "cp1252 (detected)", "UTF-16 (byte-order mark)".
     read_as: str | None = None
+    # What reading it left out, for `check` ("over 1,000 pages: the first 1,000 were read").
+    notes: tuple[str, ...] = ()

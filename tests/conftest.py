@@ -25,6 +25,16 @@ needs_shared = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Parsed articles are cached in this session's own folder, not the user's."""
+    from retrieval import parse_cache
+
+    parse_cache.use_folder(tmp_path_factory.mktemp("parsed"))
+    yield
+    parse_cache.use_folder(None)
+
+
 @pytest.fixture(scope="session")
 def library() -> Library:
     """The bundled corpus, indexed as the default install does (hybrid: BM25 and the

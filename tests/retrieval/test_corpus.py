@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -327,9 +328,9 @@ def test_a_file_is_parsed_again_only_when_its_bytes_change(
     parsed: list[str] = []
     real = corpus.parse_article
 
-    def counting(data: bytes, suffix: str, info: corpus.ArticleInfo) -> Article:
+    def counting(data: bytes, suffix: str, info: corpus.ArticleInfo, **options: Any) -> Article:
         parsed.append(info.source_file)
-        return real(data, suffix, info)
+        return real(data, suffix, info, **options)
 
     monkeypatch.setattr(corpus, "parse_article", counting)
     path = tmp_path / "a.txt"
