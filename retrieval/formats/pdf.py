@@ -206,7 +206,7 @@ def read_pdf(data: bytes, info: ArticleInfo, *, max_pages: int | None = None) ->
     _build(builder, blocks)
     warnings: tuple[str, ...] = ()
     if total is not None and pages < total:
-        warnings = (f"{name}: over {pages:,} pages ({total:,}): the first {pages:,} were read",)
+        warnings = (f"{name}: {total:,} pages: only the first {pages:,} were read",)
     return PdfRead(builder.build(), pages, total, warnings)
 
 

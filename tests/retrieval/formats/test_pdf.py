@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,28 @@ def test_damaged_pdfs_are_refused_never_crash(data: st.DataObject) -> None:
     except CorpusError:
         return
     assert article.title
+
+
+def test_a_pdf_encrypted_with_an_empty_user_password_is_read() -> None:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    encrypt = pdfencrypt.StandardEncryption("", ownerPassword="owner", canPrint=1)
+    pdf = canvas.Canvas(buffer, encrypt=encrypt)
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(72, 700, "Sealed but open: anyone may read this sentence.")
+    pdf.showPage()
+    pdf.save()
+    article = parse_pdf(buffer.getvalue(), INFO)
+    assert _text(article) == "Sealed but open: anyone may read this sentence."
+
+
+def test_a_page_limit_reads_only_the_first_pages() -> None:
+    from retrieval.formats.pdf import read_pdf
+
+    read = read_pdf(make_pdf(pages=3), INFO, max_pages=1)
+    assert (read.pages_read, read.pages_total, read.truncated) == (1, 3, True)
+    assert read.warnings == ("arctic.pdf: 3 pages: only the first 1 were read",)
+    assert [s.heading for s in read.article.sections] == [heading for heading, _ in BLOCKS]
+    assert parse_pdf(make_pdf(pages=3), INFO, max_pages=5).sections
