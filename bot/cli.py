@@ -7,9 +7,11 @@ one-line error on stderr.
 from __future__ import annotations
 
 import argparse
+import difflib
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from functools import partial
@@ -39,7 +41,21 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
+        raise UsageError(_with_suggestion(message))
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
+
+
+def _with_suggestion(message: str) -> str:
+    """argparse's message, with the closest command when a command was mistyped
+    (`diplobrief breif` -> did you mean brief?)."""
+    found = _INVALID_CHOICE.search(message)
+    if found is None:
+        return message
+    choices = re.findall(r"'?([\w-]+)'?", found[2])
+    close = difflib.get_close_matches(found[1], choices, n=1, cutoff=0.6)
+    return f"{message}; did you mean {close[0]}?" if close else message
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,7 +11,7 @@ from discord.utils import escape_markdown, escape_mentions
 
 from bot import limits
 from bot.render import MARKDOWN_BOLD, briefing_title, excerpt_line, mark_excerpt
-from bot.text import code_span, truncate
+from bot.text import code_span, counted, truncate
 from retrieval.briefing import Briefing
 from retrieval.library import Library
 from retrieval.model import Article, Section
@@ -114,7 +114,8 @@ def sources_embed(library: Library) -> discord.Embed:
     embed = discord.Embed(
         title=truncate(f"Sources: {library.name}", limits.EMBED_TITLE),
         description=truncate(
-            f"{len(library.articles)} articles, {len(library.sections)} sections.",
+            f"{counted(len(library.articles), 'article')},"
+            f" {counted(len(library.sections), 'section')}.",
             limits.EMBED_DESCRIPTION,
         ),
         colour=BRAND_COLOUR,

@@ -80,11 +80,10 @@ def configure_logging(level: str, *, log_queries: bool = False) -> None:
     for handler in [h for h in root.handlers if isinstance(h, _CurrentStderr)]:
         root.removeHandler(handler)
     handler = _CurrentStderr()
-    colour = discord.utils.stream_supports_colour(sys.stderr)
-    formatter = discord.utils._ColourFormatter() if colour else None
+    # Plain text, never discord.py's colour codes: the CLI's terminal-safe stderr shows
+    # escape sequences literally, and redirected logs (Docker, files) want none.
     handler.setFormatter(
-        formatter
-        or logging.Formatter(
+        logging.Formatter(
             "[{asctime}] [{levelname:<8}] {name}: {message}", "%Y-%m-%d %H:%M:%S", style="{"
         )
     )

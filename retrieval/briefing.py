@@ -168,7 +168,7 @@ def empty_briefing(library: Library, result: SearchResult, *, offset: int = 0) -
         excerpts=(),
         sources=(),
         notes=tuple(_query_notes(result, found=False)),
-        suggestions=library.suggested_topics(),
+        suggestions=library.suggested_topics(near=result.vector),
         **_common(library, result, offset),
     )
 

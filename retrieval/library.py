@@ -172,9 +172,20 @@ class Library:
             progress=progress,
         )
 
-    def suggested_topics(self, count: int = 5) -> tuple[str, ...]:
-        """A few topics the corpus covers, for a query that found nothing: the shortest
-        headings, taken from different articles in turn."""
+    def suggested_topics(self, count: int = 5, near: np.ndarray | None = None) -> tuple[str, ...]:
+        """A few topics the corpus covers, for a query that found nothing: with the
+        query's vector, the headings of the sections closest to it in meaning; else the
+        shortest headings, taken from different articles in turn."""
+        if near is not None and self.embeddings is not None:
+            closeness = self.embeddings.similarity(near, self.index.size)
+            headings: list[str] = []
+            for position in np.argsort(-closeness, kind="stable"):
+                section = self.sections[self.index.doc_ids[int(position)]]
+                if section.position > 0 and section.heading not in headings:
+                    headings.append(section.heading)
+                if len(headings) >= count:
+                    break
+            return tuple(headings)
         per_article = [
             sorted(
                 (s.heading for s in article.sections if s.paragraphs and s.position > 0),

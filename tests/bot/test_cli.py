@@ -444,3 +444,11 @@ def test_check_json_reports_articles_warnings_and_skipped_files(
     code, out, _ = run(capsys, "check", str(empty), "--json")
     assert code == EXIT_NOT_FOUND
     assert json.loads(out)["articles"] == [] and json.loads(out)["usable"] is False
+
+
+def test_a_mistyped_command_suggests_the_closest(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "breif", "cyber diplomacy")
+    assert code == EXIT_USAGE
+    assert err.rstrip().endswith("did you mean brief?") and err.count("\n") == 1
+    code, _, err = run(capsys, "zzzz")
+    assert code == EXIT_USAGE and "did you mean" not in err

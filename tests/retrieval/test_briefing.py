@@ -120,3 +120,11 @@ def test_highlight_spans_merge_adjacent_words() -> None:
     text = "The Military Attachés met the military."
     spans = highlight_spans(text, frozenset(tokenize("military attaches")))
     assert [text[a:b] for a, b in spans] == ["Military Attachés", "military"]
+
+
+def test_a_refusal_suggests_the_topics_nearest_the_query(library: Library) -> None:
+    union = build_briefing(library, "what did the African Union do in Somalia?")
+    eggs = build_briefing(library, "how do I boil eggs")
+    assert not union.found and not eggs.found
+    assert union.suggestions != eggs.suggestions, "the same five for every refusal"
+    assert any("Case Studies" in s or "Humanitarian" in s for s in union.suggestions)
