@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from bot import render
-from bot.defaults import DEFAULT_CORPUS_DIR, OfflineDefaults, settings_given
+from bot.defaults import DEFAULT_CORPUS_DIR, OfflineDefaults, parse_limits, settings_given
 from bot.text import terminal_safe, visible
 from retrieval.library import Library
 from retrieval.model import CorpusError
+from retrieval.parsing import ParseLimits, use_limits
 from retrieval.semantic import SemanticUnavailableError, encoder_for
 
 if TYPE_CHECKING:
@@ -194,12 +195,14 @@ def _run(argv: Sequence[str] | None) -> int:
 
             return run_bot(_read_settings(), sync_only=args.command == "sync")
         settings = _read_settings() if settings_given() else OfflineDefaults()
+        limits = parse_limits(settings)
+        use_limits(limits)  # and for what is read without them (check)
         if args.command == "check":
             return _check(args.directory or args.corpus or settings.corpus_dir, as_json=args.json)
         if args.command == "report":
             return _ratings_report(settings, args)
         encoder = encoder_for(settings.search_mode)
-        library = load_library(args.corpus or settings.corpus_dir, encoder=encoder)
+        library = load_library(args.corpus or settings.corpus_dir, encoder=encoder, limits=limits)
         for skipped in library.skipped:
             print(
                 f"diplobrief: warning: skipped {visible(skipped.path)}: {visible(skipped.reason)}",
@@ -232,11 +235,13 @@ def _read_settings() -> Settings:
         raise InvalidSetting(f"setting {setting} is invalid: {first['msg']}") from error
 
 
-def load_library(directory: Path, *, encoder: Any = None) -> Library:
+def load_library(
+    directory: Path, *, encoder: Any = None, limits: ParseLimits | None = None
+) -> Library:
     """Load a corpus folder, naming the bundled one as such."""
     bundled = directory.resolve() == DEFAULT_CORPUS_DIR.resolve()
     name = "the bundled corpus" if bundled else directory.name
-    return Library.load(directory, name=name, encoder=encoder, progress=True)
+    return Library.load(directory, name=name, encoder=encoder, progress=True, limits=limits)
 
 
 def _check(directory: Path, *, as_json: bool = False) -> int:

@@ -20,6 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.corpora import Corpora
+from bot.defaults import parse_limits
 from bot.errors import UserFacingError, report_error
 from bot.feedback import DiscussButton, VoteButton
 from bot.overload import DiploTree
@@ -60,7 +61,7 @@ class DiploBot(commands.AutoShardedBot):
             defaults["owner_ids"] = set(settings.owner_ids)
         super().__init__(**{**defaults, **options})
         self.settings = settings
-        self.serving = Corpora(corpus_set, settings.corpus_dir)
+        self.serving = Corpora(corpus_set, settings.corpus_dir, limits=parse_limits(settings))
         self.ratings = Ratings(settings)
         self.replies = Replies(settings, self.serving, self.ratings)
         self._background: set[asyncio.Task[Any]] = set()

@@ -15,6 +15,7 @@ from bot.server_articles import UploadRefused, changed_file
 from retrieval.corpus import article_fingerprint, scan_corpus
 from retrieval.library import CorpusSet, Library, server_library
 from retrieval.model import CorpusError
+from retrieval.parsing import ParseLimits
 
 log = logging.getLogger("diplobrief")
 
@@ -22,9 +23,13 @@ log = logging.getLogger("diplobrief")
 class Corpora:
     """The current :class:`CorpusSet` and the one lock reloads take turns on."""
 
-    def __init__(self, corpora: CorpusSet, corpus_dir: Path) -> None:
+    def __init__(
+        self, corpora: CorpusSet, corpus_dir: Path, *, limits: ParseLimits | None = None
+    ) -> None:
         self.current = corpora
         self.corpus_dir = corpus_dir
+        # What reading one document may cost (None: the process's limits).
+        self.limits = limits
         self._lock = asyncio.Lock()
 
     def library_for(self, guild_id: int | None) -> Library:
@@ -43,6 +48,7 @@ class Corpora:
                     self.corpus_dir,
                     name=before.shared.name,
                     encoder=before.shared.encoder,
+                    limits=self.limits,
                 )
             except CorpusError as error:
                 raise self._failed(error) from error
@@ -63,7 +69,9 @@ class Corpora:
         async with self._lock:
             before = self.current
             try:
-                own = await asyncio.to_thread(server_library, before.shared, folder)
+                own = await asyncio.to_thread(
+                    server_library, before.shared, folder, limits=self.limits
+                )
             except CorpusError as error:
                 raise self._failed(error) from error
             self.current = with_server(before, guild_id, own)
@@ -85,7 +93,9 @@ class Corpora:
             before = self.current
             created = not folder.exists()
             try:
-                own = await asyncio.to_thread(self._rebuilt, before, folder, name, data)
+                own = await asyncio.to_thread(
+                    self._rebuilt, before, folder, name, data, self.limits
+                )
             except OSError as error:
                 log.warning("server %s: could not change %s: %s", guild_id, name, error)
                 raise UserFacingError(
@@ -105,13 +115,19 @@ class Corpora:
         return summary
 
     @staticmethod
-    def _rebuilt(before: CorpusSet, folder: Path, name: str, data: bytes | None) -> Library | None:
+    def _rebuilt(
+        before: CorpusSet,
+        folder: Path,
+        name: str,
+        data: bytes | None,
+        limits: ParseLimits | None = None,
+    ) -> Library | None:
         """The server's library with the file changed; the change is undone if the
         library cannot be built, or an added file does not load or displaces another."""
         with changed_file(folder / name, data):
-            own = server_library(before.shared, folder)
+            own = server_library(before.shared, folder, limits=limits)
             if data is not None:
-                _check_added(before, folder, name, own)
+                _check_added(before, folder, name, own, limits)
             return own
 
     def _failed(self, error: CorpusError) -> UserFacingError:
@@ -172,7 +188,13 @@ def describe_reload(before: CorpusSet, after: CorpusSet) -> str:
     return "; ".join(parts)
 
 
-def _check_added(before: CorpusSet, folder: Path, name: str, own: Library | None) -> None:
+def _check_added(
+    before: CorpusSet,
+    folder: Path,
+    name: str,
+    own: Library | None,
+    limits: ParseLimits | None = None,
+) -> None:
     """Raise UploadRefused when an added file did not load, has the text of a shared
     article, or made one of the server's other files a duplicate of it."""
     prefix = f"{folder.name}/"
@@ -185,7 +207,7 @@ def _check_added(before: CorpusSet, folder: Path, name: str, own: Library | None
     }
     reason = None
     if name not in loaded:
-        scanned = scan_corpus(folder, prefix=prefix)
+        scanned = scan_corpus(folder, prefix=prefix, limits=limits)
         reasons = [s.reason for s in scanned.skipped if Path(s.path).name == name]
         reason = reasons[0] if reasons else "it did not load"
     elif had - set(loaded):

@@ -7,6 +7,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from retrieval.parsing import DEFAULT_LIMITS, ParseLimits
 
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 ENV_FILE = ".env"
@@ -33,6 +36,9 @@ SETTING_NAMES: frozenset[str] = frozenset(
         "DATA_DIR",
         "DATABASE_URL",
         "RECORD_UNANSWERED",
+        "PARSE_MAX_MB",
+        "PARSE_MAX_PAGES",
+        "PARSE_TIMEOUT",
     }
 )
 
@@ -45,6 +51,16 @@ class OfflineDefaults:
     search_mode: str = "hybrid"
     data_dir: Path = Path("data")
     database_url: None = None
+    parse_max_mb: int = DEFAULT_LIMITS.max_inflated_mb
+    parse_max_pages: int = DEFAULT_LIMITS.max_pages
+    parse_timeout: float = DEFAULT_LIMITS.timeout_s
+
+
+def parse_limits(settings: Any) -> ParseLimits:
+    """What reading one document may cost, from the settings (or OfflineDefaults)."""
+    return ParseLimits.from_settings(
+        settings.parse_max_mb, settings.parse_max_pages, settings.parse_timeout
+    )
 
 
 def settings_given() -> bool:

@@ -12,10 +12,12 @@ import aiohttp
 import discord
 
 from bot.client import create_bot
+from bot.defaults import parse_limits
 from bot.redact import RedactingFilter
 from bot.settings import Settings
 from retrieval.library import CorpusSet
 from retrieval.model import CorpusError
+from retrieval.parsing import use_limits
 from retrieval.semantic import SemanticUnavailableError, encoder_for
 
 log = logging.getLogger("diplobrief")
@@ -39,7 +41,11 @@ def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
         return 2
     configure_logging(settings.log_level, log_queries=settings.log_queries)
     try:
-        corpora = CorpusSet.load(settings.corpus_dir, encoder=encoder_for(settings.search_mode))
+        limits = parse_limits(settings)
+        use_limits(limits)  # for what is read without them
+        corpora = CorpusSet.load(
+            settings.corpus_dir, encoder=encoder_for(settings.search_mode), limits=limits
+        )
     except (CorpusError, SemanticUnavailableError) as error:
         print(f"diplobrief: error: {error}", file=sys.stderr)
         return 2

@@ -26,6 +26,7 @@ from bot.errors import UserFacingError
 from retrieval.corpus import ARTICLE_SUFFIXES, article_warnings, parse_article
 from retrieval.formats import ArticleInfo
 from retrieval.model import Article, CorpusError
+from retrieval.parsing import ParseLimits
 
 PENDING_FOLDER = ".pending"
 # A file waiting for "Replace?" is dropped after this long.
@@ -131,11 +132,15 @@ def check_size(size: int, name: str, folder: Path, limits: UploadLimits) -> None
         )
 
 
-def check_upload(name: str, data: bytes, slug: str) -> CheckedUpload:
-    """Parse an upload with the rules `diplobrief check` applies. Raises UploadRefused
-    with check's reason when the file would be skipped."""
+def check_upload(
+    name: str, data: bytes, slug: str, *, limits: ParseLimits | None = None
+) -> CheckedUpload:
+    """Parse an upload with the rules `diplobrief check` applies, within ``limits`` (in
+    a worker process: no upload can take the bot down). Raises UploadRefused with
+    check's reason when the file would be skipped."""
+    info = ArticleInfo(slug=slug, source_file=name)
     try:
-        article = parse_article(data, Path(name).suffix, ArticleInfo(slug=slug, source_file=name))
+        article = parse_article(data, Path(name).suffix, info, limits=limits)
     except CorpusError as error:
         raise UploadRefused(f"`{_shown(name)}` was not added: {_reason(error, name)}.") from error
     return CheckedUpload(name, data, article, tuple(article_warnings(article)))

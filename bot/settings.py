@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.defaults import DEFAULT_CORPUS_DIR
+from retrieval.parsing import DEFAULT_LIMITS
 
 
 class Settings(BaseSettings):
@@ -41,6 +42,11 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = None
     # Keep the text of queries that found nothing or were rated 👎 (off: not stored).
     record_unanswered: bool = False
+    # What reading one document may cost: what it may inflate to (MB), the PDF pages read
+    # (the rest left out, with a warning), and the seconds it may take.
+    parse_max_mb: int = Field(default=DEFAULT_LIMITS.max_inflated_mb, ge=16, le=4096)
+    parse_max_pages: int = Field(default=DEFAULT_LIMITS.max_pages, ge=1, le=100_000)
+    parse_timeout: float = Field(default=DEFAULT_LIMITS.timeout_s, gt=0, le=3600)
 
     @field_validator("log_level")
     @classmethod

@@ -22,6 +22,7 @@ from retrieval.corpus import SERVER_FOLDER, LoadedCorpus, SkippedFile, load_corp
 from retrieval.index import BM25Index, Hit, hits_from_scores
 from retrieval.model import Article, CorpusError, Section
 from retrieval.names import absent_names, phrase_key
+from retrieval.parsing import ParseLimits
 from retrieval.query import (
     GENERAL_ACRONYMS,
     MAX_QUERY_CHARS,
@@ -160,10 +161,12 @@ class Library:
         config: SearchConfig = DEFAULT_CONFIG,
         encoder: Encoder | None = None,
         progress: bool = False,
+        limits: ParseLimits | None = None,
     ) -> Library:
-        """Load and index a corpus folder (raises CorpusError when nothing is usable)."""
+        """Load and index a corpus folder (raises CorpusError when nothing is usable);
+        documents are read within ``limits`` (:mod:`retrieval.parsing`)."""
         return cls(
-            load_corpus(directory),
+            load_corpus(directory, limits=limits),
             name=name or Path(directory).name,
             config=config,
             curation=read_curation(Path(directory)),
@@ -397,11 +400,13 @@ def section_key(section_id: str) -> str:
     return hashlib.sha1(section_id.encode("utf-8")).hexdigest()[:12]
 
 
-def server_library(shared: Library, folder: Path) -> Library | None:
+def server_library(
+    shared: Library, folder: Path, *, limits: ParseLimits | None = None
+) -> Library | None:
     """A server's library: the shared articles and the server's own (from its folder,
     named by the server id); None when the folder has no usable article. The shared
     library's settings and encoder are reused (one model in memory)."""
-    own = scan_corpus(folder, prefix=f"{folder.name}/")
+    own = scan_corpus(folder, prefix=f"{folder.name}/", limits=limits)
     if not own.articles:
         return None
     merged = LoadedCorpus(shared.articles + own.articles, shared.skipped + own.skipped)
@@ -450,6 +455,7 @@ class CorpusSet:
         name: str | None = None,
         config: SearchConfig = DEFAULT_CONFIG,
         encoder: Encoder | None = None,
+        limits: ParseLimits | None = None,
     ) -> CorpusSet:
         """Load a corpus folder: shared articles, and each `<guild id>/` sub-folder as
         that server's own. Raises CorpusError when no article at all is usable."""
@@ -457,15 +463,18 @@ class CorpusSet:
         name = name or directory.name
         guild_dirs = server_folders(directory)
         if not guild_dirs:
-            return cls(Library.load(directory, name=name, config=config, encoder=encoder), {})
-        shared = scan_corpus(directory, exclude=guild_dirs)
+            library = Library.load(
+                directory, name=name, config=config, encoder=encoder, limits=limits
+            )
+            return cls(library, {})
+        shared = scan_corpus(directory, exclude=guild_dirs, limits=limits)
         if not shared.articles:
             raise CorpusError(f"{directory}: no shared article (only servers' own folders)")
         options = {"config": config, "curation": read_curation(directory), "encoder": encoder}
         shared_library = Library(shared, name=name, corpus_dir=directory, **options)
         guilds: dict[int, Library] = {}
         for folder in guild_dirs:
-            own = server_library(shared_library, folder)
+            own = server_library(shared_library, folder, limits=limits)
             if own is not None:
                 guilds[int(folder.name)] = own
         return cls(shared_library, guilds)

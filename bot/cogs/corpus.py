@@ -103,7 +103,9 @@ class ReplaceButton(discord.ui.DynamicItem[discord.ui.Button], template=REPLACE_
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        upload = await asyncio.to_thread(check_upload, name, data, _slug(guild_id, name))
+        upload = await asyncio.to_thread(
+            check_upload, name, data, _slug(guild_id, name), limits=bot.serving.limits
+        )
         summary = await bot.serving.change_server_file(guild_id, name, data)
         await interaction.edit_original_response(
             embed=result_embed("Article replaced", upload_report(upload, summary))
@@ -150,7 +152,9 @@ class CorpusCog(
                 "The attachment could not be downloaded from Discord; try again."
             ) from error
         check_size(len(data), name, folder, upload_limits(self.bot))
-        upload = await asyncio.to_thread(check_upload, name, data, _slug(guild_id, name))
+        upload = await asyncio.to_thread(
+            check_upload, name, data, _slug(guild_id, name), limits=self.bot.serving.limits
+        )
         if (folder / name).exists():
             await self._ask_to_replace(interaction, folder, upload)
             return
