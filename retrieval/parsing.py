@@ -422,3 +422,10 @@ class _CountingInflater:
         out = self.inflater.decompress(data, min(max_length, limit) if max_length else limit)
         self.budget.take(len(out))
         return out
+
+
+def _loaded_modules(names: list[str]) -> list[str]:
+    """Which of these modules the worker has imported (tests: never numpy)."""
+    import sys
+
+    return [name for name in names if name in sys.modules]
