@@ -318,6 +318,65 @@ def pdf_parsing(pages: int = 100) -> dict[str, float]:
     }
 
 
+REALDOCS = ROOT.parent / "shared" / "realdocs"
+# Runs `diplobrief check` in a process of its own and reports its wall time and the peak
+# resident memory of it and its children (the parser's worker) once they have ended.
+_CHECK_PROBE = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run([sys.executable, "-m", "bot", "check", sys.argv[1]], capture_output=True, text=True)
+print(json.dumps({"seconds": time.perf_counter() - started, "exit": done.returncode,
+    "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    "out": done.stdout}))
+"""
+
+
+def check_with_bombs(folder: Path = REALDOCS) -> dict[str, Any]:
+    """`diplobrief check` on the real documents plus three bombs made here (a 1 GB
+    double-FlateDecode PDF of a few KB, a Word file inflating to 1 GB, a 3,000-page
+    PDF): cold (empty parse cache) and warm, wall time and peak resident memory of the
+    check and its worker, and each bomb's line."""
+    import shutil
+
+    from tests import bombs
+
+    with tempfile.TemporaryDirectory() as temporary:
+        corpus = Path(temporary) / "docs"
+        if folder.is_dir():
+            shutil.copytree(folder, corpus)
+        else:
+            corpus.mkdir()
+        made = {
+            "double-flate.pdf": bombs.double_flate_pdf(1024),
+            "inflates-1gb.docx": bombs.inflating_docx(1024),
+            "3000-pages.pdf": bombs.long_pdf(3000),
+        }
+        for name, data in made.items():
+            (corpus / name).write_bytes(data)
+        env = {**os.environ, "XDG_CACHE_HOME": str(Path(temporary) / "cache")}
+        runs = {}
+        for run in ("cold", "warm"):
+            done = subprocess.run(
+                [sys.executable, "-c", _CHECK_PROBE, str(corpus)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            runs[run] = json.loads(done.stdout.strip().splitlines()[-1])
+        lines = runs["cold"].pop("out").splitlines()
+        runs["warm"].pop("out")
+        return {
+            **runs,
+            "files": len(list(corpus.iterdir())),
+            "bomb_sizes_kb": {name: round(len(data) / 1024, 1) for name, data in made.items()},
+            "bombs": {
+                name: next((line.strip() for line in lines if name in line), "") for name in made
+            },
+        }
+
+
 def store_writes(votes: int = 500) -> dict[str, Any]:
     """Milliseconds per committed vote (p50/p99), on the SQLite file and on a PostgreSQL
     server started for the measurement (when its binaries are installed)."""
@@ -592,6 +651,8 @@ def main() -> int:
     results["cli"] = cli_wall_time()
     results["html_nesting"] = html_nesting()
     results["pdf"] = pdf_parsing()
+    print("check with bombs …", file=sys.stderr, flush=True)
+    results["check_bombs"] = check_with_bombs()
     results["store"] = store_writes()
     print("bot throughput …", file=sys.stderr, flush=True)
     results["bot"] = asyncio.run(bot_throughput())
