@@ -110,10 +110,11 @@ def too_slow(name: str, limits: ParseLimits) -> CorpusError:
     return CorpusError(f"{name}: took longer than {limits.timeout_s:g} s to read (PARSE_TIMEOUT)")
 
 
-def pages_note(limits: ParseLimits) -> str:
+def pages_note(limits: ParseLimits, total: int | None = None) -> str:
     """What an article read up to the page limit says about it."""
+    of = f" ({total:,})" if total else ""
     return (
-        f"over {limits.max_pages:,} pages: the first {limits.max_pages:,} were read"
+        f"over {limits.max_pages:,} pages{of}: the first {limits.max_pages:,} were read"
         " (PARSE_MAX_PAGES)"
     )
 
@@ -284,16 +285,20 @@ def read_document(
 
     budget = _Budget(limits.max_inflated_bytes)
     notes: list[str] = []
+    total: int | None = None
     with _PdfGuards(budget, limits, cut_pages=not takes_pages):
         try:
             read_pdf = getattr(pdf, "read_pdf", None)
             if parse is getattr(pdf, "parse_pdf", None) and read_pdf is not None and takes_pages:
                 read = read_pdf(data, info, **options)  # says how many pages were read
                 article = read.article
-                budget.truncated = budget.truncated or bool(getattr(read, "truncated", False))
+                cut = bool(getattr(read, "truncated", False))
+                budget.truncated = budget.truncated or cut
+                total = getattr(read, "pages_total", None)
                 for warning in getattr(read, "warnings", ()):
-                    if not str(warning).removeprefix(f"{info.name}: ").startswith("over "):
-                        notes.append(str(warning).removeprefix(f"{info.name}: "))
+                    warning = str(warning).removeprefix(f"{info.name}: ")
+                    if not (cut and "were read" in warning):  # said below, with the setting
+                        notes.append(warning)
             else:
                 article = parse(data, info, **options)
         except (CorpusError, _InflateLimit):
@@ -303,7 +308,7 @@ def read_document(
     if budget.exceeded:
         raise inflated_past(info.name, limits)
     if budget.truncated:
-        notes.append(pages_note(limits))
+        notes.append(pages_note(limits, total))
     if notes:
         article = dataclasses.replace(article, notes=(*article.notes, *notes))
     return article

@@ -74,7 +74,7 @@ def test_a_long_pdf_is_read_up_to_the_page_limit_with_a_note(
     article = read_article(path, slug="book", limits=SMALL)
     assert article.sections
     notes = corpus.article_warnings(article)
-    assert any("over 5 pages: the first 5 were read" in note for note in notes), notes
+    assert any("over 5 pages (12): the first 5 were read" in note for note in notes), notes
     assert not read_article(path, slug="book", limits=ParseLimits()).notes
 
 
