@@ -86,11 +86,15 @@ async def test_a_locked_store_answers_the_vote_in_time_and_retries_soon(tmp_path
     await ratings.close()  # the write still queued finishes (or fails) before closing
 
 
-async def test_an_unresponsive_database_host_fails_fast(tmp_path: Path) -> None:
+async def test_an_unresponsive_database_host_fails_fast(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import socket
     import time
 
     from pydantic import SecretStr
+
+    monkeypatch.setattr("bot.store.CONNECT_SECONDS", 1)  # the policy, shortened for the test
 
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))

@@ -80,5 +80,5 @@ def test_a_grade_outside_0_1_2_is_one_line(tmp_path, grade) -> None:
             ]
         )
     )
-    with pytest.raises(ValueError, match="q1: grade .* is not 0, 1 or 2"):
+    with pytest.raises(ValueError, match=r"q1: grade .* is not 0, 1 or 2"):
         load_qrels(path)

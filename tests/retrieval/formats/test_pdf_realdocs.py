@@ -214,7 +214,21 @@ def test_a_page_limit_reads_the_first_pages_and_says_so() -> None:
 
 def test_pdfminer_warnings_never_reach_the_terminal(capfd: pytest.CaptureFixture[str]) -> None:
     # This file makes pdfminer warn ("Refusing to execute circular reference ...").
+    # Run as the CLI runs: a fresh process whose logging no other test configured.
+    import subprocess
+    import sys
+
     name = "contrib__issue-1113-evil-xobjects.pdf"
-    read_pdf((REALDOCS / name).read_bytes(), _info(name))
-    assert capfd.readouterr().err == ""
-    assert logging.getLogger("pdfminer").getEffectiveLevel() == logging.WARNING
+    script = (
+        "import sys, logging\n"
+        "from pathlib import Path\n"
+        "from retrieval.formats.builder import ArticleInfo\n"
+        "from retrieval.formats.pdf import read_pdf\n"
+        f"read_pdf(Path({str(REALDOCS / name)!r}).read_bytes(),"
+        f" ArticleInfo(slug='x', source_file={name!r}))\n"
+        "print(logging.getLogger('pdfminer').getEffectiveLevel())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert done.stdout.strip() == str(logging.WARNING)
