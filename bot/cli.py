@@ -220,11 +220,18 @@ class InvalidSetting(UsageError):
 def _read_settings() -> Settings:
     """The validated settings (pydantic-settings, imported only here)."""
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     from bot.settings import Settings
 
     try:
         return Settings()
+    except SettingsError as error:  # a list setting that is not JSON (OWNER_IDS=1,2)
+        found = re.search(r'field "(\w+)"', str(error))
+        setting = found[1].upper() if found else "a setting"
+        raise InvalidSetting(
+            f"setting {setting} is invalid: it takes a JSON list, like [123456789012345678]"
+        ) from error
     except UnicodeDecodeError as error:
         raise InvalidSetting(
             f".env is not valid UTF-8 (byte {error.start}); save it as UTF-8"

@@ -11,7 +11,14 @@ import logging
 from pathlib import Path
 
 from bot.errors import UserFacingError
-from bot.server_articles import UploadRefused, changed_file
+from bot.server_articles import (
+    NameTaken,
+    UploadLimits,
+    UploadRefused,
+    changed_file,
+    check_size,
+    same_name,
+)
 from retrieval.corpus import article_fingerprint, scan_corpus
 from retrieval.library import CorpusSet, Library, server_library
 from retrieval.model import CorpusError
@@ -83,13 +90,32 @@ class Corpora:
         """Where a server's own articles are kept."""
         return self.corpus_dir / str(guild_id)
 
-    async def change_server_file(self, guild_id: int, name: str, data: bytes | None) -> str:
+    async def change_server_file(
+        self,
+        guild_id: int,
+        name: str,
+        data: bytes | None,
+        *,
+        replace: bool = True,
+        limits: UploadLimits | None = None,
+    ) -> str:
         """Put a file in a server's folder (``data``) or remove it (None), and swap in that
         server's rebuilt index, off the event loop. If the file would not load, or
         anything fails, the folder and the index stay exactly as they were (raises
-        UserFacingError saying why). Returns what changed, for that server only."""
+        UserFacingError saying why). Returns what changed, for that server only.
+
+        The name and the server's limits are checked here, under the one lock every
+        change takes, so two adds at once can neither both take a name nor both fit
+        under a limit: without ``replace``, a name already taken (or taken but for its
+        case) raises NameTaken; with ``limits``, a file past them raises UploadRefused."""
         folder = self.server_folder(guild_id)
         async with self._lock:
+            if data is not None:
+                taken = same_name(name, folder)
+                if taken is not None and (not replace or taken != name):
+                    raise NameTaken(taken)
+                if limits is not None:
+                    check_size(len(data), name, folder, limits)
             before = self.current
             created = not folder.exists()
             try:

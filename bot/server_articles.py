@@ -31,15 +31,32 @@ from retrieval.parsing import ParseLimits
 PENDING_FOLDER = ".pending"
 # A file waiting for "Replace?" is dropped after this long.
 PENDING_SECONDS = 15 * 60
-# Longest file name kept (most file systems allow 255 bytes; Discord shows far less).
+# Longest file name kept, in characters and in UTF-8 bytes (most file systems allow 255
+# bytes: 96 emoji are 384).
 MAX_NAME_CHARS = 100
+MAX_NAME_BYTES = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Characters that make a name look like another one or hide part of it: C1 controls,
+# bidirectional overrides and isolates, zero-width and invisible formatting characters.
+_DECEPTIVE = re.compile(
+    "[\u0080-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 _RESERVED = re.compile(r"^(?:con|prn|aux|nul|com\d|lpt\d)(?:\.|$)", re.IGNORECASE)
 _PENDING_TOKEN = re.compile(r"^[0-9a-f]{16}$")
 
 
 class UploadRefused(UserFacingError):
     """An upload, or a removal, that cannot be done; the message says why."""
+
+
+class NameTaken(UploadRefused):
+    """The server already keeps a file of this name (``name``: as it is stored)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"This server already has `{_shown(name)}`; upload the file again to replace it."
+        )
+        self.name = name
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +97,16 @@ def safe_article_name(filename: str) -> str:
         )
     if not name or name.startswith(".") or _CONTROL.search(name) or _RESERVED.match(name):
         raise UploadRefused(f"`{_shown(filename)}` is not a usable file name; rename the file.")
-    if len(name) > MAX_NAME_CHARS:
-        raise UploadRefused(f"The file name is longer than {MAX_NAME_CHARS} characters.")
+    if _DECEPTIVE.search(name):
+        raise UploadRefused(
+            f"`{_shown(filename)}` holds invisible or direction-changing characters, which"
+            " can make it look like another name; rename the file."
+        )
+    if len(name) > MAX_NAME_CHARS or len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise UploadRefused(
+            f"The file name is longer than {MAX_NAME_CHARS} characters"
+            f" ({MAX_NAME_BYTES} bytes); rename the file."
+        )
     suffix = Path(name).suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
         formats = ", ".join(sorted(ARTICLE_SUFFIXES))
@@ -90,8 +115,17 @@ def safe_article_name(filename: str) -> str:
 
 
 def _shown(name: str) -> str:
-    """A name as it can be shown inside a code span."""
-    return _CONTROL.sub("?", name).replace("`", "'")[:MAX_NAME_CHARS]
+    """A name as it can be shown inside a code span (controls and invisible characters
+    as `?`)."""
+    return _DECEPTIVE.sub("?", _CONTROL.sub("?", name)).replace("`", "'")[:MAX_NAME_CHARS]
+
+
+def same_name(name: str, folder: Path) -> str | None:
+    """The stored file whose name is this one but for case (`Arctic.md`, `arctic.md`):
+    on most file systems a second such file would be the same article twice, and on
+    some the same file."""
+    folded = name.casefold()
+    return next((f.name for f in stored_files(folder) if f.name.casefold() == folded), None)
 
 
 def stored_files(folder: Path) -> list[StoredFile]:

@@ -23,6 +23,7 @@ from bot.embeds import list_embed, result_embed
 from bot.errors import UserFacingError, report_error
 from bot.server_articles import (
     CheckedUpload,
+    NameTaken,
     UploadLimits,
     UploadRefused,
     check_size,
@@ -106,7 +107,9 @@ class ReplaceButton(discord.ui.DynamicItem[discord.ui.Button], template=REPLACE_
         upload = await asyncio.to_thread(
             check_upload, name, data, _slug(guild_id, name), limits=bot.serving.limits
         )
-        summary = await bot.serving.change_server_file(guild_id, name, data)
+        summary = await bot.serving.change_server_file(
+            guild_id, name, data, limits=upload_limits(bot)
+        )
         await interaction.edit_original_response(
             embed=result_embed("Article replaced", upload_report(upload, summary))
         )
@@ -155,10 +158,18 @@ class CorpusCog(
         upload = await asyncio.to_thread(
             check_upload, name, data, _slug(guild_id, name), limits=self.bot.serving.limits
         )
-        if (folder / name).exists():
+        try:
+            summary = await self.bot.serving.change_server_file(
+                guild_id, name, data, replace=False, limits=upload_limits(self.bot)
+            )
+        except NameTaken as taken:
+            if taken.name != name:  # `arctic.md` beside `Arctic.md`: one article twice
+                raise UploadRefused(
+                    f"This server already has `{taken.name}`, the same name but for its"
+                    " case; remove it first, or upload the file under that exact name."
+                ) from taken
             await self._ask_to_replace(interaction, folder, upload)
             return
-        summary = await self.bot.serving.change_server_file(guild_id, name, data)
         await interaction.edit_original_response(
             embed=result_embed("Article added", upload_report(upload, summary))
         )

@@ -461,3 +461,14 @@ def test_a_mistyped_command_suggests_the_closest(capsys: pytest.CaptureFixture[s
     assert err.rstrip().endswith("did you mean brief?") and err.count("\n") == 1
     code, _, err = run(capsys, "zzzz")
     assert code == EXIT_USAGE and "did you mean" not in err
+
+
+@pytest.mark.parametrize("setting", ["OWNER_IDS", "SHARD_IDS"])
+def test_a_list_setting_that_is_not_json_is_one_line(
+    setting: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(setting, "1,2")
+    code, _, err = run(capsys, "brief", "peacekeeping")
+    assert code == EXIT_USAGE
+    assert err.startswith(f"diplobrief: error: setting {setting} is invalid")
+    assert err.count("\n") == 1
