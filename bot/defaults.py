@@ -5,13 +5,24 @@ of the settings, so the CLI can tell whether any were given."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from retrieval.parsing import DEFAULT_LIMITS, ParseLimits
 
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def default_data_dir() -> Path:
+    """Where ratings are kept by default: the user's data folder
+    (``$XDG_DATA_HOME/diplobrief``, else ``~/.local/share/diplobrief``), never the
+    checkout or the folder a command happens to run in."""
+    base = os.environ.get("XDG_DATA_HOME") or ""
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "share"
+    return root / "diplobrief"
+
+
 ENV_FILE = ".env"
 # Every field of bot.settings.Settings, as its environment variable (a test holds the two
 # equal).
@@ -49,7 +60,7 @@ class OfflineDefaults:
 
     corpus_dir: Path = DEFAULT_CORPUS_DIR
     search_mode: str = "hybrid"
-    data_dir: Path = Path("data")
+    data_dir: Path = field(default_factory=default_data_dir)
     database_url: None = None
     parse_max_mb: int = DEFAULT_LIMITS.max_inflated_mb
     parse_max_pages: int = DEFAULT_LIMITS.max_pages

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.defaults import DEFAULT_CORPUS_DIR
+from bot.defaults import DEFAULT_CORPUS_DIR, default_data_dir
 from retrieval.parsing import DEFAULT_LIMITS
 
 
@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     server_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
     # Where ratings are stored: an SQLite file in DATA_DIR, or DATABASE_URL
     # (postgresql://… when several shard processes share one store).
-    data_dir: Path = Path("data")
+    data_dir: Path = Field(default_factory=default_data_dir)
     database_url: SecretStr | None = None
     # Keep the text of queries that found nothing or were rated 👎 (off: not stored).
     record_unanswered: bool = False

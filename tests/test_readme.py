@@ -52,3 +52,32 @@ def test_every_command_the_readme_shows_runs(
     else:
         assert code == 0, err
         assert out.strip(), shown
+
+
+def test_no_command_writes_inside_the_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The defaults (no DATA_DIR, no cache setting) point at the user's folders, here made
+    # temporary: the checkout and the corpus folder are left as they were.
+    import subprocess
+
+    from bot.cli import main
+    from retrieval.semantic import cache_dirs
+
+    cache = cache_dirs()[0].parent  # the vectors already made: not encoded again here
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name in ("XDG_DATA_HOME", "DATA_DIR", "SEARCH_MODE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.chdir(ROOT)
+    before = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
+    for argv in (["brief", "peacekeeping"], ["report"], ["check", "corpus"]):
+        main(argv)
+    capsys.readouterr()
+    after = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
+    assert after == before
+    assert (tmp_path / ".local" / "share" / "diplobrief" / "diplobrief.sqlite3").exists()
