@@ -480,7 +480,8 @@ def _cases(library: Library, args: argparse.Namespace) -> int:
         if args.json:
             _print_json({"query": name, "case": None, "suggestions": closest})
         else:
-            print(f"No case matches “{name}”. Closest: " + "; ".join(closest))
+            more = ("Closest: " + "; ".join(closest)) if closest else "See `diplobrief cases`."
+            print(f"No case matches “{name}”. {more}")
         return EXIT_NOT_FOUND
     if args.json:
         briefing = case_briefing(library, match.case)

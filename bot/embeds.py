@@ -251,6 +251,8 @@ def no_case_embed(name: str, suggestions: Sequence[str]) -> discord.Embed:
     text = f"No case matches “{escape_user_text(name)}”."
     if suggestions:
         text += " Closest: " + "; ".join(escape_markdown(s) for s in suggestions) + "."
+    else:
+        text += " `/cases` lists them all."
     return error_embed(truncate(text, limits.EMBED_DESCRIPTION))
 
 

@@ -26,6 +26,9 @@ from retrieval.settings_files import entries
 from retrieval.text import PAREN_ACRONYM, normalize, split_sentences
 
 CASES_FILE = "cases.toml"
+# A case is offered as "closest" to a name that matched none when it shares a word with
+# it (its words' starts) or this share of its letters in order.
+CLOSE_ENOUGH = 0.5
 CASE_STUDY = "case study"
 EXAMPLE = "example"
 
@@ -391,5 +394,6 @@ class CaseCatalogue:
         scored.sort(key=lambda item: (-item[0], -item[1]))
         if scored and scored[0][0] >= 0.8:
             return CaseMatch(scored[0][2])
-        suggestions = list(dict.fromkeys(case for _, _, case in scored))[:3]
-        return CaseMatch(None, tuple(suggestions))
+        # "Closest" only when close: a name sharing a word, or most of its letters.
+        close = [case for score, _, case in scored if score >= CLOSE_ENOUGH]
+        return CaseMatch(None, tuple(dict.fromkeys(close))[:3])

@@ -176,10 +176,14 @@ def test_every_alias_finds_its_case(library: Library) -> None:
             assert library.cases.find(alias).case == case, alias
 
 
-def test_no_match_suggests_the_closest(library: Library) -> None:
-    match = library.cases.find("pizza dough")
-    assert match.case is None
-    assert len(match.suggestions) == 3
+def test_no_match_suggests_only_cases_that_are_close(library: Library) -> None:
+    for far in ("pizza dough", "suez"):
+        match = library.cases.find(far)
+        assert match.case is None and match.suggestions == (), far
+    near = library.cases.find("nato summit")
+    assert near.case is None or "NATO" in near.case.name
+    if near.case is None:
+        assert any("NATO" in case.name for case in near.suggestions)
 
 
 def test_case_briefing_is_cited_and_exact(library: Library) -> None:
