@@ -220,8 +220,9 @@ class Store:
             raise StoreUnavailableError(problem)
         try:
             engine = _engine(url)
-            with engine.connect():
-                pass  # an unreachable host fails here, once, not once per migration attempt
+            if engine.dialect.name != "sqlite":
+                with engine.connect():
+                    pass  # an unreachable host fails here, once, not once per attempt
             salt_path = salt_file or _beside(url)
             for attempt in range(MIGRATION_ATTEMPTS):
                 try:
@@ -376,12 +377,18 @@ def voter_salt(path: Path | None, moved: str | None = None) -> str:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     salt = moved or secrets.token_hex(32)
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first: use theirs
-        return path.read_text(encoding="ascii").strip()
+    # Written whole beside it, then linked into place (a link fails if the name exists):
+    # a process starting at the same moment reads either nothing or the whole salt.
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    handle = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(handle, "w", encoding="ascii") as file:
         file.write(salt)
+    try:
+        os.link(draft, path)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    finally:
+        draft.unlink()
     return salt
 
 
