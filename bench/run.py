@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from retrieval.corpus import LoadedCorpus, load_corpus  # noqa: E402
 from retrieval.model import Article, Section  # noqa: E402
+from retrieval.semantic import encoder_for  # noqa: E402
 from retrieval.text import slugify  # noqa: E402
 
 HEADING_VARIANTS = (
@@ -460,6 +461,50 @@ async def bot_throughput(count: int = 500) -> dict[str, Any]:
     return {**results["burst_500"], "overload": results}
 
 
+OPEN_LOOP_RATES = (50, 100, 200, 400)
+OPEN_LOOP_SECONDS = 10
+
+
+async def open_loop_overload() -> dict[str, Any]:
+    """Sustained load from an open-loop sender in the fake Discord's own process: /brief
+    at a fixed rate for OPEN_LOOP_SECONDS, whatever the bot does. Per rate: offered,
+    answered within Discord's 3 s, shed (never answered), late, and the first-response
+    and answer-text latencies."""
+    from retrieval.library import Library
+    from tests.bot.loopback import loopback
+    from tests.bot.test_loopback import running_bot
+
+    library = Library(load_corpus(ROOT / "corpus"), encoder=encoder_for("hybrid"))
+    topics = [
+        "cyber diplomacy", "peacekeeping", "soft power", "intelligence sharing", "ISAF",
+        "What stops countries from sharing intelligence?", "deterrence", "military attachés",
+    ]  # fmt: skip
+    results: dict[str, Any] = {}
+    for rate in OPEN_LOOP_RATES:
+        async with loopback() as fake, running_bot(fake, library) as bot:
+            await fake.fire(topics=topics, count=rate * OPEN_LOOP_SECONDS, rate=rate)
+            report = await fake.fired(settle=5.0)
+            report["shed_counted"] = bot.tree.shed.total + bot.replies.shed.total
+            results[str(rate)] = report
+    return results
+
+
+def open_loop_table(results: dict[str, Any]) -> str:
+    """The open-loop results as a Markdown table."""
+    lines = [
+        "| offered /s (sent /s) | offered | answered in 3 s | shed | late | first response p50 / p99 ms | answer text p50 / p99 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for rate, r in results.items():
+        lines.append(
+            f"| {rate} ({r['offered_per_second']:.0f}) | {r['offered']} | {r['answered']}"
+            f" ({r['answered'] / r['offered']:.0%}) | {r['never']} | {r['late']} |"
+            f" {r['first_ms']['p50']:.0f} / {r['first_ms']['p99']:.0f} |"
+            f" {r['final_ms']['p50']:.0f} / {r['final_ms']['p99']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
 async def _load(fake: Any, bot: Any, total: int, rate: float) -> dict[str, Any]:
     from tests.bot.discord_fakes import command_payload
 
@@ -656,6 +701,8 @@ def main() -> int:
     results["store"] = store_writes()
     print("bot throughput …", file=sys.stderr, flush=True)
     results["bot"] = asyncio.run(bot_throughput())
+    print("open-loop overload …", file=sys.stderr, flush=True)
+    results["open_loop"] = asyncio.run(open_loop_overload())
     args.json.write_text(json.dumps(results, indent=2))
     print(table(results))
     return 0

@@ -171,7 +171,7 @@ def test_cases_list_and_lookup(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["briefing"]["excerpts"][0]["source_file"] == "000_a7344eb02c9b6968.txt"
     code, out, _ = run(capsys, "cases", "pizza")
     assert code == EXIT_NOT_FOUND
-    assert out.startswith("No case matches “pizza”. Closest: ")
+    assert out.startswith("No case matches “pizza”. See `diplobrief cases`.")
 
 
 def test_setting_names_are_the_settings_fields() -> None:

@@ -303,3 +303,20 @@ async def test_two_shards_open_two_sessions_and_answer_on_both(library: Library)
             )
             assert first_embed(result.final)["title"] == "Briefing: peacekeeping"
         assert bot.shard_count == 2
+
+
+async def test_an_open_loop_sender_reports_what_was_offered_answered_and_shed(
+    library: Library,
+) -> None:
+    # The sender runs in the fake's process at a fixed rate, whatever the bot does. What
+    # is asserted is the accounting, not a throughput this machine may not reach.
+    async with loopback() as fake, running_bot(fake, library) as bot:
+        await fake.fire(topics=["peacekeeping", "ISAF", "soft power"], count=30, rate=60)
+        report = await fake.fired(settle=1.5)
+    assert report["offered"] == 30
+    assert report["answered"] + report["never"] + report["late"] == 30
+    shed = bot.tree.shed.total + bot.replies.shed.total
+    assert report["never"] <= shed, "an interaction never answered was shed, and counted"
+    assert report["late"] == 0, "nothing answered after Discord's 3 s"
+    assert report["with_text"] <= report["answered"]
+    assert report["first_ms"]["p50"] <= report["first_ms"]["p99"] < 3000

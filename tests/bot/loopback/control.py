@@ -12,6 +12,7 @@ import base64
 import contextlib
 import inspect
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,54 @@ class Operations:
         await asyncio.sleep(settle)
         return [_describe(i) for i in interactions]
 
+    async def fire(
+        self, topics: list[str], count: int, rate: float, users: int = 20, shard: int = 0
+    ) -> None:
+        """Open loop: send ``count`` /brief interactions (the topics in turn, from
+        ``users`` users) at a fixed rate from this, the fake's, process, whatever the bot
+        does; :meth:`fired` waits for and reports them."""
+        from tests.bot.discord_fakes import command_payload
+
+        fake = self.fake
+        fake.fired = []
+
+        async def sender() -> None:
+            start = time.monotonic()
+            for n in range(count):
+                delay = start + n / rate - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                payload = command_payload(
+                    "brief", topic=topics[n % len(topics)], user_id=800000000000000000 + n % users
+                )
+                fake.fired.append((await fake.send(payload, shard=shard)).payload["id"])
+
+        fake.firing = asyncio.ensure_future(sender())
+
+    async def fired(self, settle: float = 5.0) -> dict[str, Any]:
+        """When every fired interaction was sent and had ``settle`` seconds more to be
+        answered: how many were offered, answered in time, late or never answered, and
+        the latencies of the first response and of the answer's text."""
+        fake = self.fake
+        assert fake.firing is not None, "fire first"
+        await fake.firing
+        sent_over = time.monotonic() - fake.interactions[fake.fired[0]].sent_at
+        await asyncio.sleep(settle)
+        done = [fake.interactions[i] for i in fake.fired]
+        first = sorted(i.latency for i in done if i.callbacks)
+        final = sorted(i.final_at - i.sent_at for i in done if i.final_at is not None)
+        late = sum(r.status == 404 and "/callback" in r.path for r in fake.requests)
+        return {
+            "offered": len(done),
+            "offered_per_second": len(done) / max(sent_over, 1e-9),
+            "answered": len(first),
+            "with_text": len(final),
+            "late": late,
+            "never": sum(not i.callbacks for i in done) - late,
+            "first_ms": _percentiles(first),
+            "final_ms": _percentiles(final),
+        }
+
     async def fail_next(
         self, kind: str, status: int, body: Any, headers: dict[str, str] | None = None
     ) -> None:
@@ -117,6 +166,16 @@ class Operations:
             "resumes": fake.resumes,
             "commands": fake.commands,
         }
+
+
+def _percentiles(seconds: list[float]) -> dict[str, float]:
+    """p50 and p99 of sorted latencies, in milliseconds (zeros for none)."""
+    if not seconds:
+        return {"p50": 0.0, "p99": 0.0}
+    return {
+        "p50": seconds[len(seconds) // 2] * 1000,
+        "p99": seconds[min(len(seconds) - 1, int(len(seconds) * 0.99))] * 1000,
+    }
 
 
 OPERATIONS: tuple[str, ...] = tuple(

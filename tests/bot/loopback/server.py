@@ -99,6 +99,7 @@ class Interaction:
     followups: list[dict[str, Any]] = field(default_factory=list)
     answered: asyncio.Event = field(default_factory=asyncio.Event)
     message: dict[str, Any] | None = None
+    final_at: float | None = None  # when the answer's text arrived (callback or edit)
 
     @property
     def latency(self) -> float:
@@ -167,6 +168,9 @@ class FakeDiscord(LoopbackAddress):
         self.files: dict[str, bytes] = {}
         self.threads: dict[str, dict[str, Any]] = {}  # by message id (= thread id)
         self.no_thread_channels: set[str] = set()
+        # The open-loop sender's interactions (see control.Operations.fire).
+        self.fired: list[str] = []
+        self.firing: asyncio.Future[None] | None = None
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -347,6 +351,8 @@ class FakeDiscord(LoopbackAddress):
         await self._record(request, 200, body)
         interaction.callbacks.append(body)
         interaction.callback_at = time.monotonic()
+        if kind in (Callback.CHANNEL_MESSAGE, Callback.UPDATE_MESSAGE):
+            interaction.final_at = interaction.callback_at
         interaction.answered.set()
         message = None
         if kind in (Callback.CHANNEL_MESSAGE, Callback.DEFERRED_CHANNEL_MESSAGE):
@@ -405,6 +411,7 @@ class FakeDiscord(LoopbackAddress):
             return accepted
         interaction, body = accepted
         interaction.followups.append(body)
+        interaction.final_at = interaction.final_at or time.monotonic()
         return json_response(self._message(body))
 
     async def _get_message(self, request: web.Request) -> web.Response:
@@ -422,6 +429,7 @@ class FakeDiscord(LoopbackAddress):
             return accepted
         interaction, body = accepted
         interaction.edits.append(body)
+        interaction.final_at = interaction.final_at or time.monotonic()
         interaction.message = {**(interaction.message or self._message({})), **body}
         return json_response(interaction.message)
 
