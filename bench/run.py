@@ -461,7 +461,7 @@ async def bot_throughput(count: int = 500) -> dict[str, Any]:
     return {**results["burst_500"], "overload": results}
 
 
-OPEN_LOOP_RATES = (50, 100, 200, 400)
+OPEN_LOOP_RATES = (25, 50, 100, 200)
 OPEN_LOOP_SECONDS = 10
 
 
@@ -482,7 +482,7 @@ async def open_loop_overload() -> dict[str, Any]:
     results: dict[str, Any] = {}
     for rate in OPEN_LOOP_RATES:
         async with loopback() as fake, running_bot(fake, library) as bot:
-            await fake.fire(topics=topics, count=rate * OPEN_LOOP_SECONDS, rate=rate)
+            await fake.fire(topics=topics, count=rate * OPEN_LOOP_SECONDS, rate=rate, distinct=True)
             report = await fake.fired(settle=5.0)
             report["shed_counted"] = bot.tree.shed.total + bot.replies.shed.total
             results[str(rate)] = report

@@ -67,11 +67,18 @@ class Operations:
         return [_describe(i) for i in interactions]
 
     async def fire(
-        self, topics: list[str], count: int, rate: float, users: int = 20, shard: int = 0
+        self,
+        topics: list[str],
+        count: int,
+        rate: float,
+        users: int = 20,
+        shard: int = 0,
+        distinct: bool = False,
     ) -> None:
         """Open loop: send ``count`` /brief interactions (the topics in turn, from
-        ``users`` users) at a fixed rate from this, the fake's, process, whatever the bot
-        does; :meth:`fired` waits for and reports them."""
+        ``users`` users; with ``distinct``, each topic numbered so that no two queries
+        are the same and none is answered from memory) at a fixed rate from this, the
+        fake's, process, whatever the bot does; :meth:`fired` waits for and reports them."""
         from tests.bot.discord_fakes import command_payload
 
         fake = self.fake
@@ -83,8 +90,9 @@ class Operations:
                 delay = start + n / rate - time.monotonic()
                 if delay > 0:
                     await asyncio.sleep(delay)
+                topic = topics[n % len(topics)] + (f" {n}" if distinct else "")
                 payload = command_payload(
-                    "brief", topic=topics[n % len(topics)], user_id=800000000000000000 + n % users
+                    "brief", topic=topic, user_id=800000000000000000 + n % users
                 )
                 fake.fired.append((await fake.send(payload, shard=shard)).payload["id"])
 
