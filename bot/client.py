@@ -25,7 +25,7 @@ from bot.errors import UserFacingError, report_error
 from bot.feedback import DiscussButton, VoteButton
 from bot.overload import DiploTree
 from bot.ratings import Ratings
-from bot.replies import Replies
+from bot.replies import Replies, ReplyTiming
 from bot.settings import Settings
 from bot.views import MoreButton, ReadSectionSelect
 from retrieval.library import CorpusSet, Library
@@ -42,7 +42,14 @@ _NO_SIGNALS = (NotImplementedError, AttributeError, RuntimeError, ValueError)
 class DiploBot(commands.AutoShardedBot):
     """diplobrief: one shard by default, or SHARD_COUNT / SHARD_IDS."""
 
-    def __init__(self, settings: Settings, corpora: CorpusSet | Library, **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        corpora: CorpusSet | Library,
+        *,
+        reply_timing: ReplyTiming | None = None,
+        **options: Any,
+    ) -> None:
         corpus_set = corpora if isinstance(corpora, CorpusSet) else CorpusSet(corpora, {})
         defaults: dict[str, Any] = {
             "command_prefix": commands.when_mentioned,
@@ -63,7 +70,7 @@ class DiploBot(commands.AutoShardedBot):
         self.settings = settings
         self.serving = Corpora(corpus_set, settings.corpus_dir, limits=parse_limits(settings))
         self.ratings = Ratings(settings)
-        self.replies = Replies(settings, self.serving, self.ratings)
+        self.replies = Replies(settings, self.serving, self.ratings, timing=reply_timing)
         self._background: set[asyncio.Task[Any]] = set()
 
     @property

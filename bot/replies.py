@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -54,6 +55,16 @@ MAX_LIVE_VIEWS = 1000
 BriefingMaker = Callable[[Library], Briefing]
 
 
+@dataclass(frozen=True, slots=True)
+class ReplyTiming:
+    """When a reply is deferred: after ``defer_after`` seconds of work not done, or at
+    once when more than ``backlog`` seconds of briefing work is queued. The bot uses the
+    defaults; tests pin their own instead of racing the clock."""
+
+    defer_after: float = DEFER_AFTER_SECONDS
+    backlog: float = BACKLOG_SECONDS
+
+
 class TooLate(Exception):
     """The answer is not ready and the interaction is too old to defer: give it up."""
 
@@ -71,8 +82,16 @@ def briefing_maker(kind: ReplyKind, text: str, *, offset: int = 0, count: int) -
 class Replies:
     """Builds and sends briefing replies for the cogs and the components."""
 
-    def __init__(self, settings: Settings, corpora: Corpora, ratings: Ratings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        corpora: Corpora,
+        ratings: Ratings,
+        *,
+        timing: ReplyTiming | None = None,
+    ) -> None:
         self.settings = settings
+        self.timing = timing or ReplyTiming()
         self.corpora = corpora
         self.ratings = ratings
         self.query_store = QueryStore()
@@ -223,15 +242,16 @@ class Replies:
         self._queued += 1
         try:
             backlog = self._queued * self._work_time.expected / BRIEFING_WORKERS
-            if backlog > BACKLOG_SECONDS:
+            if backlog > self.timing.backlog:
                 # More queued than the workers clear in time: defer first, work after.
                 # Deferring is one cheap request, and briefing threads would take the
                 # CPU the event loop needs to send it.
                 await self._defer(interaction, private=private, in_place=in_place)
                 return await loop.run_in_executor(self._workers, self._timed(work))
             task = loop.run_in_executor(self._workers, self._timed(work))
-            # Defer after DEFER_AFTER_SECONDS, sooner if the interaction already waited.
-            wait = max(0.0, min(DEFER_AFTER_SECONDS, DEFER_BY_SECONDS - age(interaction)))
+            # Defer after timing.defer_after, sooner if the interaction already waited.
+            defer_after = self.timing.defer_after
+            wait = max(0.0, min(defer_after, DEFER_BY_SECONDS - age(interaction)))
             done, _ = await asyncio.wait({task}, timeout=wait)
             if not done:
                 await self._defer(interaction, private=private, in_place=in_place)

@@ -319,6 +319,7 @@ async def test_slow_more_defers_then_edits_in_place(
     import time as time_module
 
     import bot.replies as replies_module
+    from bot.replies import ReplyTiming
     from retrieval.structured import structured_more
 
     await deliver(bot, command_payload("brief", topic="military diplomacy"))
@@ -334,7 +335,7 @@ async def test_slow_more_defers_then_edits_in_place(
         time_module.sleep(0.3)
         return structured_more(*args, **kwargs)
 
-    monkeypatch.setattr(replies_module, "DEFER_AFTER_SECONDS", 0.05)
+    bot.replies.timing = ReplyTiming(defer_after=0.05)  # the policy, pinned for the test
     monkeypatch.setattr(replies_module, "structured_more", slow)
     recorder.requests.clear()
     await deliver(bot, component_payload(message, more))
