@@ -38,8 +38,14 @@ def titles(recorder: RecordingAdapter) -> list[str]:
 
 
 async def test_reload_while_queries_run(corpus_dir: Path, recorder: RecordingAdapter) -> None:
+    from bot.replies import ReplyTiming
+
     settings = make_settings(corpus_dir=corpus_dir, cooldown_rate=1000)
-    async with running(create_bot(settings, CorpusSet.load(corpus_dir))) as bot:
+    # Answered directly, never deferred, however busy the machine: what is tested is
+    # which corpus answered, not the defer policy.
+    patient = ReplyTiming(defer_after=2.0, backlog=float("inf"))
+    bot_ = create_bot(settings, CorpusSet.load(corpus_dir), reply_timing=patient)
+    async with running(bot_) as bot:
         old = bot.corpora
         shutil.copy(DATA_DIR / "articles" / "sahel-missions.md", corpus_dir)
         for n in range(40):
