@@ -12,10 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.corpus import load_corpus
 from retrieval.library import Library
 from retrieval.semantic import EXTRA_HINT, SemanticUnavailableError, section_embeddings
-from tests.conftest import CORPUS_DIR, DEV_QRELS, ROOT, needs_shared
+from tests.conftest import DEV_QRELS, ROOT, needs_shared
 
 
 def _runtime_installed() -> bool:
@@ -41,10 +40,10 @@ def encoder():
 
 
 @pytest.fixture(scope="module")
-def hybrid(encoder, tmp_path_factory: pytest.TempPathFactory) -> Library:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
-        return Library(load_corpus(CORPUS_DIR), name="bundled", encoder=encoder)
+def hybrid(library: Library) -> Library:
+    """The session's library: the default install is hybrid."""
+    assert library.mode == "hybrid"
+    return library
 
 
 def test_paraphrase_finds_military_attaches(hybrid: Library) -> None:
