@@ -124,9 +124,10 @@ PAREN_ACRONYM = re.compile(r"\((?P<acronym>[A-Z][A-Za-z]{1,9})\)")
 
 
 def normalize_spaces(text: str) -> str:
-    """Turn no-break and other odd spaces into plain ones (the text is otherwise kept, so
-    quotes stay verbatim)."""
-    return _ODD_SPACES.sub(" ", text)
+    """Turn no-break and other odd spaces into plain ones, and drop characters that show
+    nothing (zero-width spaces and joiners, word joiners, soft hyphens): a quote is the
+    text as a reader sees it. The text is otherwise kept, so quotes stay verbatim."""
+    return _ODD_SPACES.sub(" ", text).translate(_INVISIBLE)
 
 
 def normalize(text: str) -> str:

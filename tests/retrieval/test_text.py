@@ -191,3 +191,11 @@ def test_a_prefix_that_makes_another_word_keeps_it_one_term(library: Library) ->
     # A prefix that keeps the word's subject still matches it.
     assert "terror" in tokenize("counter-terrorism")
     assert "secur" in tokenize("cybersecurity")
+
+
+def test_characters_that_show_nothing_leave_article_text() -> None:
+    from retrieval.text import normalize_spaces
+
+    assert normalize_spaces("1.\u2060 \u2060The estab\u00adlishment\u200b of\u00a0tools") == (
+        "1.  The establishment of tools"
+    )
