@@ -197,5 +197,5 @@ def test_characters_that_show_nothing_leave_article_text() -> None:
     from retrieval.text import normalize_spaces
 
     assert normalize_spaces("1.\u2060 \u2060The estab\u00adlishment\u200b of\u00a0tools") == (
-        "1.  The establishment of tools"
+        "1. The establishment of tools"
     )
