@@ -461,7 +461,7 @@ async def bot_throughput(count: int = 500) -> dict[str, Any]:
     return {**results["burst_500"], "overload": results}
 
 
-OPEN_LOOP_RATES = (25, 50, 100, 200)
+OPEN_LOOP_RATES = (25, 50, 100, 200, 400, 800)
 OPEN_LOOP_SECONDS = 10
 
 
