@@ -18,8 +18,8 @@ nothing here reads the environment.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import inspect
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -248,11 +248,10 @@ def _ready() -> bool:
 
 @dataclass(slots=True)
 class _Budget:
-    """What one document's streams may still inflate to, and what was cut."""
+    """What one document's streams may still inflate to."""
 
     left: int
     exceeded: bool = False
-    truncated: bool = False
 
     def take(self, size: int) -> None:
         self.left -= size
@@ -269,99 +268,54 @@ class _InflateLimit(Exception):
 def read_document(
     parse: Callable[..., Article], suffix: str, data: bytes, info: ArticleInfo, limits: ParseLimits
 ) -> Article:
-    """A document format's parser run within the limits: each limit it takes as a
-    keyword (``max_inflated_mb``, ``max_pages``) is given; for a PDF, inflated streams
-    are counted as they inflate and pages past the limit are not read (a note says so)."""
-    parameters = inspect.signature(parse).parameters
-    options: dict[str, Any] = {}
-    if "max_inflated_mb" in parameters:
-        options["max_inflated_mb"] = limits.max_inflated_mb
-    takes_pages = "max_pages" in parameters
-    if takes_pages:
-        options["max_pages"] = limits.max_pages
-    if suffix.lower() != ".pdf":
-        return parse(data, info, **options)
-    import retrieval.formats.pdf as pdf
+    """A document format's parser run within the limits: a Word file is checked against
+    PARSE_MAX_MB from its zip directory; a PDF's streams are counted as they inflate and
+    its pages past PARSE_MAX_PAGES are not read (a note says so)."""
+    kind = suffix.lower()
+    if kind == ".pdf":
+        return _read_pdf(data, info, limits)
+    if kind == ".docx":
+        return parse(data, info, max_inflated_mb=limits.max_inflated_mb)
+    return parse(data, info)
+
+
+def _read_pdf(data: bytes, info: ArticleInfo, limits: ParseLimits) -> Article:
+    """A PDF read with pdfminer inflating through a counting zlib, up to the page limit."""
+    from retrieval.formats.pdf import read_pdf
 
     budget = _Budget(limits.max_inflated_bytes)
-    notes: list[str] = []
-    total: int | None = None
-    with _PdfGuards(budget, limits, cut_pages=not takes_pages):
-        try:
-            read_pdf = getattr(pdf, "read_pdf", None)
-            if parse is getattr(pdf, "parse_pdf", None) and read_pdf is not None and takes_pages:
-                read = read_pdf(data, info, **options)  # says how many pages were read
-                article = read.article
-                cut = bool(getattr(read, "truncated", False))
-                budget.truncated = budget.truncated or cut
-                total = getattr(read, "pages_total", None)
-                for warning in getattr(read, "warnings", ()):
-                    warning = str(warning).removeprefix(f"{info.name}: ")
-                    if not (cut and "were read" in warning):  # said below, with the setting
-                        notes.append(warning)
-            else:
-                article = parse(data, info, **options)
-        except (CorpusError, _InflateLimit):
-            if budget.exceeded:
-                raise inflated_past(info.name, limits) from None
-            raise
+    try:
+        with _counted_inflation(budget):
+            read = read_pdf(data, info, max_pages=limits.max_pages)
+    except (CorpusError, _InflateLimit):
+        if budget.exceeded:
+            raise inflated_past(info.name, limits) from None
+        raise
     if budget.exceeded:
         raise inflated_past(info.name, limits)
-    if budget.truncated:
-        notes.append(pages_note(limits, total))
-    if notes:
-        article = dataclasses.replace(article, notes=(*article.notes, *notes))
-    return article
+    # The page limit is said once, naming its setting.
+    notes = [
+        warning.removeprefix(f"{info.name}: ")
+        for warning in read.warnings
+        if not (read.truncated and "were read" in warning)
+    ]
+    if read.truncated:
+        notes.append(pages_note(limits, read.pages_total))
+    article = read.article
+    return dataclasses.replace(article, notes=(*article.notes, *notes)) if notes else article
 
 
-class _PdfGuards:
-    """pdfminer inflating through a counting zlib, and reading at most ``max_pages``
-    pages of any page tree; undone on exit."""
+@contextlib.contextmanager
+def _counted_inflation(budget: _Budget) -> Iterator[None]:
+    """pdfminer inflating through a zlib that counts against ``budget``; undone after."""
+    import pdfminer.pdftypes
 
-    def __init__(self, budget: _Budget, limits: ParseLimits, *, cut_pages: bool) -> None:
-        self.budget = budget
-        self.limits = limits
-        self.cut_pages = cut_pages
-        self.undo: list[tuple[Any, str, Any]] = []
-
-    def _set(self, owner: Any, name: str, value: Any) -> None:
-        self.undo.append((owner, name, getattr(owner, name, _MISSING)))
-        setattr(owner, name, value)
-
-    def __enter__(self) -> _PdfGuards:
-        import pdfminer.pdfpage
-        import pdfminer.pdftypes
-
-        import retrieval.formats.pdf as pdf
-
-        self._set(pdfminer.pdftypes, "zlib", _CountingZlib(self.budget))
-        if not self.cut_pages:  # the parser takes max_pages itself
-            return self
-        # A parser that takes no max_pages: the module's MAX_PAGES says it, and no page
-        # tree yields more pages than that.
-        self._set(pdf, "MAX_PAGES", self.limits.max_pages)
-        original = pdfminer.pdfpage.PDFPage.create_pages.__func__  # type: ignore[attr-defined]
-        budget, max_pages = self.budget, self.limits.max_pages
-
-        def create_pages(cls: type, document: Any) -> Iterator[Any]:
-            for number, page in enumerate(original(cls, document), 1):
-                if number > max_pages:
-                    budget.truncated = True
-                    return
-                yield page
-
-        self._set(pdfminer.pdfpage.PDFPage, "create_pages", classmethod(create_pages))
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for owner, name, value in reversed(self.undo):
-            if value is _MISSING:
-                delattr(owner, name)
-            else:
-                setattr(owner, name, value)
-
-
-_MISSING = object()
+    original = pdfminer.pdftypes.zlib
+    pdfminer.pdftypes.zlib = _CountingZlib(budget)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        pdfminer.pdftypes.zlib = original
 
 
 # A stream is inflated this much at a time; up to KEEP_BYTES of it is kept while it is
