@@ -20,6 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from retrieval.formats.builder import is_bullet as is_list_item
 from retrieval.index import Hit
 from retrieval.sections import SentenceTerms
 from retrieval.shapes import CONNECTIVES, Shape, answers_shape, defines, is_gerund
@@ -37,7 +38,6 @@ SUBJECT_WORDS = 6
 POINTS_BACK = re.compile(
     r"^(?:these|this|those|such|they|it|its|their|both|the latter|the former)\b", re.IGNORECASE
 )
-_BULLET = re.compile(r"^\s*(?:[-•*–]|\d+[.)])\s")
 # The shapes a question can ask for, each crossed with the sentence form that answers it.
 _CUE_SHAPES = (Shape.WHY, Shape.HOW, Shape.LIST, Shape.PROBLEMS)
 
@@ -143,8 +143,9 @@ def _opens_back(sentences: Sequence[SentenceTerms], paragraphs: Sequence[str], i
 
 
 def is_bullet(paragraph: str, text: str) -> bool:
-    """A bullet item or list fragment rather than a sentence of prose."""
-    return bool(_BULLET.match(paragraph) or _BULLET.match(text))
+    """A bullet item or list fragment rather than a sentence of prose (its paragraph, or
+    the sentence itself, is a list item line)."""
+    return is_list_item(paragraph.lstrip()) or is_list_item(text.lstrip())
 
 
 @lru_cache(maxsize=50_000)
