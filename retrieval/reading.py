@@ -140,10 +140,15 @@ def evaluate_offtopic(items: Sequence[OffTopicItem], brief: Briefer) -> list[Off
     results = []
     for item in items:
         briefing = brief(item.query)
-        notes = " ".join(briefing.notes).lower()
-        named = tuple(word for word in item.missing if re.search(rf"\b{re.escape(word)}\b", notes))
+        named = named_in(item.missing, " ".join(briefing.notes))
         results.append(OffTopicResult(item, not briefing.found, named))
     return results
+
+
+def named_in(words: Sequence[str], text: str) -> tuple[str, ...]:
+    """The words (or phrases) that a text names, as whole words, whatever their case."""
+    lowered = text.lower()
+    return tuple(w for w in words if re.search(rf"\b{re.escape(w.lower())}\b", lowered))
 
 
 def answer_summary(results: Sequence[AnswerResult]) -> dict[str, dict[str, float | int]]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from retrieval.linear import (
     folds,
     save_models,
 )
-from retrieval.reading import opening
+from retrieval.reading import named_in, opening
 
 DEFAULT_EVAL_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -205,27 +204,27 @@ class Queries:
 def abstention_examples(library: Library, eval_dir: Path) -> Queries:
     """Answerable questions of the development sets, and the off-topic and partial
     queries of ``offtopic-dev-v2.json``, with their signals."""
-    texts: list[str] = []
-    classes: list[str] = []
-    missing: list[tuple[str, ...]] = []
-    for item in load_graded(eval_dir / "answers-graded-dev.json"):
-        texts.append(item["question"]), classes.append("answerable"), missing.append(())
+    examples: list[tuple[str, str, tuple[str, ...]]] = [  # text, class, missing words
+        (item["question"], "answerable", ())
+        for item in load_graded(eval_dir / "answers-graded-dev.json")
+    ]
     for name in ("dev.json", "answers-dev.json"):
         for item in json.loads((eval_dir / name).read_text(encoding="utf-8")):
-            text = item.get("query") or item["question"]
             cls = "off" if item.get("kind") == "none" else "answerable"
-            texts.append(text), classes.append(cls), missing.append(())
+            examples.append((item.get("query") or item["question"], cls, ()))
     for item in json.loads((eval_dir / "offtopic-dev-v2.json").read_text(encoding="utf-8")):
-        texts.append(item["query"]), classes.append(item["class"])
-        missing.append(tuple(item.get("missing", ())))
+        examples.append((item["query"], item["class"], tuple(item.get("missing", ()))))
     rows, named = [], []
-    for text, words in zip(texts, missing, strict=True):
+    for text, _, words in examples:
         result = library.search(text, abstain=False)
         rows.append(library.evidence(result.query, result.vector).signals())
-        said = " ".join((*result.query.unknown, *result.query.absent_names)).lower()
-        named.append(all(re.search(rf"\b{re.escape(w.lower())}\b", said) for w in words))
+        # What a briefing's notes would say is missing: unknown words and absent names.
+        said = " ".join((*result.query.unknown, *result.query.absent_names))
+        named.append(len(named_in(words, said)) == len(words))
+    classes = tuple(cls for _, cls, _ in examples)
     labels = np.asarray([cls == "answerable" for cls in classes], dtype=float)
-    return Queries(tuple(texts), np.vstack(rows), labels, tuple(classes), tuple(named))
+    texts = tuple(text for text, _, _ in examples)
+    return Queries(texts, np.vstack(rows), labels, classes, tuple(named))
 
 
 def _classifier(examples: Queries, keep: np.ndarray, l2: float) -> LinearModel:
