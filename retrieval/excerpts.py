@@ -97,14 +97,28 @@ def query_view(library: Library, result: SearchResult, shape: Shape | None = Non
     top = float(scores.max()) if len(scores) and scores.max() > 0 else 1.0
     ids = library.index.doc_ids
     bm25 = {ids[i]: float(scores[i]) / top for i in range(len(ids))}
-    cosine: dict[str, float] = {}
-    if result.vector is not None and library.embeddings is not None:
-        similarity = library.embeddings.similarity(result.vector, library.index.size)
-        cosine = {ids[i]: float(similarity[i]) for i in range(len(ids))}
-    return QueryView.of(weights, idf, shape or query.shape, bm25, cosine, result.vector)
+    cosines = _cosines(library, result.vector)
+    return QueryView.of(weights, idf, shape or query.shape, bm25, result.vector, cosines)
 
 
-def candidate_spans(library: Library, result: SearchResult) -> list[Span]:
+def _cosines(
+    library: Library, vector: np.ndarray | None
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Per section, the query's cosine with each of its sentences and each of its
+    paragraphs (empty without the sentence model)."""
+    sentences, embeddings = library.sentence_vectors, library.embeddings
+    if vector is None or sentences is None or embeddings is None:
+        return {}, {}
+    per_sentence = {sid: rows @ vector for sid, rows in sentences.by_section.items()}
+    units = embeddings.vectors @ vector
+    # A section's paragraphs are consecutive rows (owners ascend with the section order).
+    ids = library.index.doc_ids
+    bounds = np.searchsorted(embeddings.owners, np.arange(len(ids) + 1))
+    per_paragraph = {ids[i]: units[bounds[i] : bounds[i + 1]] for i in range(len(ids))}
+    return per_sentence, per_paragraph
+
+
+def candidate_spans(library: Library, result: SearchResult, view: QueryView) -> list[Span]:
     """Every quotable sentence of the hit sections, then the corpus sentences nearest the
     query in meaning (with the sentence model), each once."""
     ranks = section_ranks(result.hits)
@@ -130,20 +144,18 @@ def candidate_spans(library: Library, result: SearchResult) -> list[Span]:
     for hit in result.hits:
         for index in range(len(library.sentences[hit.section_id])):
             add(hit.section_id, index)
-    for section_id, index in _nearest(library, result.vector):
+    for section_id, index in _nearest(view):
         add(section_id, index)
     return spans
 
 
-def _nearest(library: Library, vector: np.ndarray | None) -> list[tuple[str, int]]:
-    """The corpus sentences closest to the query vector, as (section id, index)."""
-    vectors = library.sentence_vectors
-    if vector is None or vectors is None or not len(vectors.all):
+def _nearest(view: QueryView) -> list[tuple[str, int]]:
+    """The corpus sentences closest to the query, as (section id, index)."""
+    places = [(sid, i) for sid, rows in view.sentence_cosines.items() for i in range(len(rows))]
+    if not places:
         return []
-    closeness = vectors.all @ vector
-    best = np.argsort(-closeness, kind="stable")[:NEAREST_SENTENCES]
-    places = [(sid, i) for sid, rows in vectors.by_section.items() for i in range(len(rows))]
-    return [places[int(row)] for row in best]
+    closeness = np.concatenate(list(view.sentence_cosines.values()))
+    return [places[int(row)] for row in np.argsort(-closeness, kind="stable")[:NEAREST_SENTENCES]]
 
 
 def span_text(library: Library, span: Span, view: QueryView) -> SpanText:
@@ -156,11 +168,13 @@ def span_text(library: Library, span: Span, view: QueryView) -> SpanText:
     has_before = span.first > 0 and sentences[span.first - 1].paragraph == last.paragraph
     before = sentences[span.first - 1].terms if has_before else frozenset()
     cosine = cosine_before = paragraph_cosine = 0.0
-    if view.vector is not None and library.sentence_vectors is not None:
-        rows = library.sentence_vectors.by_section[span.section_id] @ view.vector
+    rows = view.sentence_cosines.get(span.section_id)
+    if rows is not None:
         cosine = float(rows[span.first : span.last + 1].max())
         cosine_before = float(rows[span.first - 1]) if has_before else 0.0
-        paragraph_cosine = _paragraph_cosine(library, span.section_id, last.paragraph, view)
+        paragraphs = view.paragraph_cosines[span.section_id]
+        if last.paragraph < len(paragraphs):
+            paragraph_cosine = float(paragraphs[last.paragraph])
     return SpanText(
         text=paragraph[first.start : last.end],
         paragraph=paragraph,
@@ -173,18 +187,6 @@ def span_text(library: Library, span: Span, view: QueryView) -> SpanText:
         cosine_before=cosine_before,
         paragraph_cosine=paragraph_cosine,
     )
-
-
-def _paragraph_cosine(library: Library, section_id: str, paragraph: int, view: QueryView) -> float:
-    """The cosine of the query with the sentence's paragraph (as the section vectors
-    encode it: heading and paragraph)."""
-    embeddings = library.embeddings
-    if embeddings is None or view.vector is None:
-        return 0.0
-    rows = np.flatnonzero(embeddings.owners == library.index.position(section_id))
-    if paragraph >= len(rows):
-        return 0.0
-    return float(embeddings.vectors[rows[paragraph]] @ view.vector)
 
 
 def _heading_terms(library: Library, section_id: str) -> frozenset[str]:
@@ -204,7 +206,7 @@ def candidate_table(
     view = query_view(library, result, shape)
     candidates: list[Candidate] = []
     rows: list[list[float]] = []
-    for span in candidate_spans(library, result):
+    for span in candidate_spans(library, result, view):
         facts = span_text(library, span, view)
         forms = sentence_forms(facts.text, view)
         rows.append(feature_row(span, facts, view, len(result.hits), forms))

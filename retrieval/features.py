@@ -88,14 +88,17 @@ class Span:
 @dataclass(frozen=True, slots=True)
 class QueryView:
     """What features need from a query: its weighted terms with their idf, its shape,
-    and (with the sentence model) its vector and every section's closeness to it."""
+    and (with the sentence model) its vector and, per section, the cosine of each of its
+    sentences and of each of its paragraphs (as the section vectors encode them: heading
+    and paragraph), computed once for all the candidates."""
 
     weights: dict[str, float]
     idf: dict[str, float]
     shape: Shape
     bm25: dict[str, float]  # section id -> BM25 score over the best score
-    section_cosine: dict[str, float]
     vector: np.ndarray | None
+    sentence_cosines: dict[str, np.ndarray]
+    paragraph_cosines: dict[str, np.ndarray]
     mass: float = 1.0  # the idf-weighted mass of the whole query (never zero)
 
     @classmethod
@@ -105,12 +108,17 @@ class QueryView:
         idf: dict[str, float],
         shape: Shape,
         bm25: dict[str, float],
-        section_cosine: dict[str, float],
         vector: np.ndarray | None,
+        cosines: tuple[dict[str, np.ndarray], dict[str, np.ndarray]] = ({}, {}),
     ) -> QueryView:
         """A view with its mass computed once."""
         mass = sum(idf[t] * w for t, w in weights.items()) or 1.0
-        return cls(weights, idf, shape, bm25, section_cosine, vector, mass)
+        return cls(weights, idf, shape, bm25, vector, *cosines, mass)
+
+    def section_cosine(self, section_id: str) -> float:
+        """A section's closeness to the query: its closest paragraph's."""
+        paragraphs = self.paragraph_cosines.get(section_id)
+        return float(paragraphs.max()) if paragraphs is not None and len(paragraphs) else 0.0
 
     def match(self, terms: frozenset[str]) -> float:
         """The share of the query's idf-weighted mass these terms carry."""
@@ -218,7 +226,7 @@ def feature_row(
         facts.cosine,
         facts.cosine_before,
         facts.paragraph_cosine,
-        view.section_cosine.get(span.section_id, 0.0),
+        view.section_cosine(span.section_id),
         view.bm25.get(span.section_id, 0.0),
         1.0 / (1 + span.section_rank) if span.section_rank < hits else 0.0,
         view.match(facts.own_terms),

@@ -211,10 +211,6 @@ class SentenceVectors:
     by_section: dict[str, np.ndarray]
     all: np.ndarray
 
-    def closeness(self, query: np.ndarray) -> float:
-        """The cosine similarity of the corpus sentence closest to the query."""
-        return float((self.all @ query).max()) if len(self.all) else 0.0
-
     @property
     def centroid(self) -> np.ndarray:
         """The unit mean of every sentence's vector: what the corpus is about as a whole."""
