@@ -51,6 +51,29 @@ T = TypeVar("T")
 MATCH_SECTIONS = 10
 
 
+class Memo:
+    """A bounded, thread-safe memo: values by key, the least recently used dropped
+    first. Two threads asking for one key at once may both make it."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The value kept for ``key``, made now if there is none."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return cast(T, self._values[key])
+        value = make()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     """What a search found: the analysed query and the hits, best first (none when the
@@ -76,10 +99,7 @@ class Library:
         progress: bool = False,
     ) -> None:
         self.name = name
-        # Briefings already built, by what was asked (the library never changes, so
-        # neither do they): a study group asks the same topics again and again.
-        self._memo: OrderedDict[Hashable, object] = OrderedDict()
-        self._memo_lock = threading.Lock()
+        self._memo = Memo(MEMO_SIZE)
         self.directory = corpus_dir  # the folder the articles were read from, if any
         self.config = config
         self._section_keys: dict[str, str] | None = None
@@ -100,10 +120,9 @@ class Library:
         self.encoder = encoder
         self.embeddings: SectionVectors | None = None
         self.sentence_vectors: SentenceVectors | None = None
-        # Without a sentence model, the default install's word vectors (see
-        # retrieval.wordvectors) stand in for the part of a query the corpus lacks words for.
-        # Loaded on the first query that needs them: a query whose words the corpus all
-        # has never does, and loading takes a tenth of a second.
+        # Without the sentence model (SEARCH_MODE=lexical), word vectors (see
+        # retrieval.wordvectors) stand in for the part of a query the corpus lacks words
+        # for; loaded on the first query that needs them.
         self.uses_word_vectors = encoder is None and config.word_vectors
         self._word_embeddings: tuple[WordVectors, SectionVectors] | None = None
         if encoder is not None:
@@ -113,11 +132,16 @@ class Library:
         self.analyser = QueryAnalyser(self._vocabulary(ordered), self.index, acronyms, config)
         self._phrases = phrase_key(" \n ".join(texts))
         self._expansions = {key.lower(): value for key, value in acronyms.items()}
-        self._by_heading: dict[frozenset[str], list[str]] = {}
+        self._by_heading = self._headings_by_terms(ordered)
+
+    def _headings_by_terms(self, ordered: list[Section]) -> dict[frozenset[str], list[str]]:
+        """The sections under each heading, by the terms the heading is read as."""
+        by_heading: dict[frozenset[str], list[str]] = {}
         for section in (s for s in ordered if not s.lead):
             key = self._heading_terms(section.heading)
             if key:
-                self._by_heading.setdefault(key, []).append(section.id)
+                by_heading.setdefault(key, []).append(section.id)
+        return by_heading
 
     def _embed(
         self, ordered: list[Section], encoder: Encoder, corpus_dir: Path | None, progress: bool
@@ -359,17 +383,9 @@ class Library:
 
     def memoized(self, key: Hashable, make: Callable[[], T]) -> T:
         """What ``make`` returns for ``key``, made once and kept for the library's life
-        (the last :data:`MEMO_SIZE` keys). Two threads asking at once may both make it."""
-        with self._memo_lock:
-            if key in self._memo:
-                self._memo.move_to_end(key)
-                return cast(T, self._memo[key])
-        value = make()
-        with self._memo_lock:
-            self._memo[key] = value
-            while len(self._memo) > MEMO_SIZE:
-                self._memo.popitem(last=False)
-        return value
+        (the last :data:`MEMO_SIZE` keys): briefings, which depend on nothing but what was
+        asked and the library, which never changes."""
+        return self._memo.get(key, make)
 
     def analyse(self, text: str) -> Query:
         """A query as the index reads it, with the proper names it types that the corpus

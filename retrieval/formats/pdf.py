@@ -41,6 +41,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from retrieval.formats.builder import ArticleInfo, SectionBuilder, is_heading_line
 from retrieval.model import Article, CorpusError
@@ -371,6 +372,15 @@ def _same_place(line: PdfLine, other: PdfLine) -> bool:
     )
 
 
+def _footnote_mark(char: Any, previous: Any, size: float) -> bool:
+    """A raised, small digit after text: a footnote reference ("the Sea1", "session, 2")."""
+    return (
+        char.get_text().isdigit()
+        and char.size <= SUPERSCRIPT_RATIO * size
+        and char.y0 > previous.y0 + 0.15 * size
+    )
+
+
 def _line_text(line: object) -> tuple[str, float, bool] | None:
     """A line's text rebuilt from its characters (see the module docstring), its size
     and whether it is wholly bold; None for a line with no visible character."""
@@ -394,14 +404,9 @@ def _line_text(line: object) -> tuple[str, float, bool] | None:
         if previous is not None and _overprinted(item, previous, parts):
             guessed_space = False
             continue
-        if (
-            text.isdigit()
-            and item.size <= SUPERSCRIPT_RATIO * size
-            and previous is not None
-            and item.y0 > previous.y0 + 0.15 * size
-        ):
+        if previous is not None and _footnote_mark(item, previous, size):
             guessed_space = False
-            continue  # a footnote reference ("the Sea1", "session, 2")
+            continue
         if guessed_space and previous is not None:
             gap = item.x0 - previous.x1
             if not (real_spaces and gap < STRAY_SPACE_EM * size):
