@@ -54,6 +54,28 @@ def _linear(inputs: int, outputs: int) -> nn.Linear:
     return nn.Linear(inputs, outputs)
 
 
+def _encoder_layer(width: int, inner: int, eps: float) -> nn.ModuleDict:
+    """One transformer layer, its parts named as the checkpoint names them."""
+    return nn.ModuleDict(
+        {
+            "attention": nn.ModuleDict(
+                {
+                    "self": nn.ModuleDict(
+                        {n: _linear(width, width) for n in ("query", "key", "value")}
+                    ),
+                    "output": nn.ModuleDict(
+                        {"dense": _linear(width, width), "LayerNorm": nn.LayerNorm(width, eps=eps)}
+                    ),
+                }
+            ),
+            "intermediate": nn.ModuleDict({"dense": _linear(width, inner)}),
+            "output": nn.ModuleDict(
+                {"dense": _linear(inner, width), "LayerNorm": nn.LayerNorm(width, eps)}
+            ),
+        }
+    )
+
+
 class MiniLM(nn.Module):
     """all-MiniLM-L6-v2 as a plain module: input_ids, attention_mask, token_type_ids
     ([batch, tokens], int64) -> the mean-pooled, unit-length sentence embedding
@@ -77,31 +99,13 @@ class MiniLM(nn.Module):
             "position_ids", torch.arange(config["max_position_embeddings"])[None, :], False
         )
 
-        def layer() -> nn.ModuleDict:
-            return nn.ModuleDict(
-                {
-                    "attention": nn.ModuleDict(
-                        {
-                            "self": nn.ModuleDict(
-                                {n: _linear(width, width) for n in ("query", "key", "value")}
-                            ),
-                            "output": nn.ModuleDict(
-                                {
-                                    "dense": _linear(width, width),
-                                    "LayerNorm": nn.LayerNorm(width, eps=self.eps),
-                                }
-                            ),
-                        }
-                    ),
-                    "intermediate": nn.ModuleDict({"dense": _linear(width, inner)}),
-                    "output": nn.ModuleDict(
-                        {"dense": _linear(inner, width), "LayerNorm": nn.LayerNorm(width, self.eps)}
-                    ),
-                }
-            )
-
         self.encoder = nn.ModuleDict(
-            {"layer": nn.ModuleList(layer() for _ in range(config["num_hidden_layers"]))}
+            {
+                "layer": nn.ModuleList(
+                    _encoder_layer(width, inner, self.eps)
+                    for _ in range(config["num_hidden_layers"])
+                )
+            }
         )
 
     @classmethod
