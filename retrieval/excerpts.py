@@ -247,7 +247,12 @@ def scored_candidates(
     """Every candidate sentence scored for the query (as answering ``shape``, default
     the question's own) by the fitted ranker, best first."""
     candidates, table = candidate_table(library, result, shape)
-    scores = (model or ranker_for(library)).score(table)
+    return ranked(candidates, (model or ranker_for(library)).score(table))
+
+
+def ranked(candidates: list[Candidate], scores: np.ndarray) -> list[Candidate]:
+    """The candidates with their scores, best first (ties: the higher section, then the
+    earlier sentence)."""
     scored = [
         dataclasses.replace(c, score=float(s)) for c, s in zip(candidates, scores, strict=True)
     ]
@@ -264,12 +269,7 @@ def rescored(
         return []
     table = np.asarray([c.row for c in candidates], dtype=float)
     table[:, SHAPE_COLUMNS] = [shape_columns(shape, c.forms) for c in candidates]
-    scores = ranker_for(library).score(table)
-    again = [
-        dataclasses.replace(c, score=float(s)) for c, s in zip(candidates, scores, strict=True)
-    ]
-    again.sort(key=lambda c: (-c.score, c.section_rank, c.start))
-    return again
+    return ranked(candidates, ranker_for(library).score(table))
 
 
 def select_sentences(library: Library, result: SearchResult, *, limit: int) -> list[Candidate]:

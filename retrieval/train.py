@@ -24,7 +24,7 @@ import numpy as np
 
 from retrieval.abstention import ABSTENTION_FILE, DECISION, SIGNALS
 from retrieval.briefing import CANDIDATE_SECTIONS
-from retrieval.excerpts import RANKER_FILE, Candidate, candidate_table, choose
+from retrieval.excerpts import RANKER_FILE, Candidate, candidate_table, choose, ranked
 from retrieval.features import FEATURES
 from retrieval.library import Library
 from retrieval.linear import (
@@ -89,18 +89,9 @@ def outcomes(model: LinearModel, question: Question) -> tuple[int, ...]:
     """The grades of the excerpts the model would show, in order."""
     if not question.candidates:
         return ()
-    scores = model.score(question.rows)
-    grade = {id(c): g for c, g in zip(question.candidates, question.grades, strict=True)}
-    order = sorted(
-        range(len(scores)),
-        key=lambda i: (
-            -scores[i],
-            question.candidates[i].section_rank,
-            question.candidates[i].start,
-        ),
-    )
-    chosen = choose([question.candidates[i] for i in order], SHOWN)
-    return tuple(grade[id(c)] for c in chosen)
+    grade = {c.span: g for c, g in zip(question.candidates, question.grades, strict=True)}
+    chosen = choose(ranked(list(question.candidates), model.score(question.rows)), SHOWN)
+    return tuple(grade[c.span] for c in chosen)
 
 
 def figures(shown: Sequence[tuple[int, ...]]) -> dict[str, float]:
