@@ -147,10 +147,6 @@ def _feed(encodings: Sequence[Any], rows: np.ndarray, lengths: np.ndarray) -> di
     return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
 
 
-# The name bot/cli.py (`eval --mode hybrid`) and older scripts import: the ONNX encoder.
-MiniLMEncoder = OnnxMiniLMEncoder
-
-
 def section_units(section: Section) -> list[str]:
     """What a section is embedded as: each paragraph with the heading before it (the
     model reads only the first 256 word pieces, so a whole section would be cut short;
