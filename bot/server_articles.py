@@ -167,21 +167,28 @@ def check_size(size: int, name: str, folder: Path, limits: UploadLimits) -> None
 
 
 def check_upload(
-    name: str, data: bytes, slug: str, *, limits: ParseLimits | None = None
+    name: str,
+    data: bytes,
+    slug: str,
+    *,
+    folder: Path | None = None,
+    limits: ParseLimits | None = None,
 ) -> CheckedUpload:
     """Parse an upload with the rules `diplobrief check` applies, within ``limits`` (in
     a worker process: no upload can take the bot down). Raises UploadRefused with
-    check's reason when the file would be skipped."""
-    info = ArticleInfo(slug=slug, source_file=name)
+    check's reason when the file would be skipped. Described as the file it will be in
+    the server's ``folder``, so that the rebuild after it is stored finds this parse in
+    the parse cache instead of parsing the file again."""
+    info = ArticleInfo(slug=slug, source_file=name, path=str(folder / name) if folder else "")
     try:
         article = parse_article(data, Path(name).suffix, info, limits=limits)
     except CorpusError as error:
-        raise UploadRefused(f"`{_shown(name)}` was not added: {_reason(error, name)}.") from error
+        raise UploadRefused(f"`{_shown(name)}` was not added: {_reason(error, info)}.") from error
     return CheckedUpload(name, data, article, tuple(article_warnings(article)))
 
 
-def _reason(error: CorpusError, name: str) -> str:
-    return str(error).removeprefix(f"{name}: ").rstrip(".")
+def _reason(error: CorpusError, info: ArticleInfo) -> str:
+    return str(error).removeprefix(f"{info.name}: ").rstrip(".")
 
 
 def write_atomically(path: Path, data: bytes) -> None:

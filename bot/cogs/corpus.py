@@ -105,7 +105,12 @@ class ReplaceButton(discord.ui.DynamicItem[discord.ui.Button], template=REPLACE_
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         upload = await asyncio.to_thread(
-            check_upload, name, data, _slug(guild_id, name), limits=bot.serving.limits
+            check_upload,
+            name,
+            data,
+            _slug(guild_id, name),
+            folder=folder,
+            limits=bot.serving.limits,
         )
         summary = await bot.serving.change_server_file(
             guild_id, name, data, limits=upload_limits(bot)
@@ -156,7 +161,12 @@ class CorpusCog(
             ) from error
         check_size(len(data), name, folder, upload_limits(self.bot))
         upload = await asyncio.to_thread(
-            check_upload, name, data, _slug(guild_id, name), limits=self.bot.serving.limits
+            check_upload,
+            name,
+            data,
+            _slug(guild_id, name),
+            folder=folder,
+            limits=self.bot.serving.limits,
         )
         try:
             summary = await self.bot.serving.change_server_file(

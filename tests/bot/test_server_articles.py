@@ -84,3 +84,25 @@ def test_a_held_upload_is_taken_once_and_hidden_from_the_articles(tmp_path: Path
         take_pending(tmp_path, token)
     with pytest.raises(UploadRefused, match="not waiting any more"):
         take_pending(tmp_path, "../../etc/passwd")
+
+
+def test_an_upload_is_parsed_once_the_check_serves_the_rebuild(tmp_path: Path) -> None:
+    from retrieval import parse_cache
+    from retrieval.corpus import scan_corpus
+
+    folder = tmp_path / "1"
+    upload = check_upload("arctic.docx", make_docx(), "1/arctic", folder=folder)
+    entries = sorted(parse_cache.cache_folder().glob("*.pickle"))
+    folder.mkdir()
+    (folder / "arctic.docx").write_bytes(upload.data)
+    own = scan_corpus(folder, prefix="1/")
+    assert [a.slug for a in own.articles] == ["1/arctic"]
+    assert own.articles[0] == upload.article
+    assert sorted(parse_cache.cache_folder().glob("*.pickle")) == entries
+
+
+def test_a_refused_upload_names_the_file_not_the_servers_folder(tmp_path: Path) -> None:
+    with pytest.raises(UploadRefused) as refused:
+        check_upload("empty.docx", b"PK\x03\x04 not a zip", "1/empty", folder=tmp_path / "1")
+    assert str(tmp_path) not in str(refused.value)
+    assert str(refused.value).startswith("`empty.docx` was not added: ")
