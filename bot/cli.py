@@ -394,19 +394,14 @@ def _print_json(data: Any) -> None:
 
 
 def _brief(library: Library, args: argparse.Namespace) -> int:
-    from retrieval.briefing import MAX_EXCERPTS, build_briefing
-    from retrieval.structured import structured_briefing, structured_more
+    from retrieval.engine import Style, brief
 
     question = args.command == "ask"
     text = _query_text(args.question if question else args.topic)
     if args.more < 0:
         raise UsageError("--more must be 0 or more")
-    if question or args.flat:
-        briefing = build_briefing(library, text, offset=args.more)
-    elif args.more:
-        briefing = structured_more(library, text, offset=args.more, count=MAX_EXCERPTS)
-    else:
-        briefing = structured_briefing(library, text)
+    style = Style.RANKED if question or args.flat else Style.POLICY
+    briefing = brief(library, text, style, offset=args.more)
     if args.json:
         _print_json(render.briefing_json(library, briefing))
     else:

@@ -28,9 +28,9 @@ from bot.ratings import Ratings
 from bot.settings import Settings
 from bot.text import truncate
 from bot.views import BriefingView, QueryStore, ReplyKind, briefing_view
-from retrieval.briefing import Briefing, build_briefing
+from retrieval.briefing import Briefing
+from retrieval.engine import Style, brief
 from retrieval.library import Library
-from retrieval.structured import structured_briefing, structured_more
 
 log = logging.getLogger("diplobrief")
 
@@ -70,13 +70,10 @@ class TooLate(Exception):
 
 
 def briefing_maker(kind: ReplyKind, text: str, *, offset: int = 0, count: int) -> BriefingMaker:
-    """What builds a reply of this kind: /brief's policy-brief shape (More: the ranked
+    """What builds a reply of this kind: /brief's policy-brief style (More: the ranked
     excerpts it did not quote), or the ranked excerpts of /brief style:flat and /ask."""
-    if kind is ReplyKind.BRIEF and offset:
-        return lambda library: structured_more(library, text, offset=offset, count=count)
-    if kind is ReplyKind.BRIEF:
-        return lambda library: structured_briefing(library, text)
-    return lambda library: build_briefing(library, text, offset=offset, count=count)
+    style = Style.POLICY if kind is ReplyKind.BRIEF else Style.RANKED
+    return lambda library: brief(library, text, style, offset=offset, count=count)
 
 
 class Replies:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from retrieval.briefing import build_briefing
+from retrieval.engine import Style, brief
 from retrieval.evaluation import (
     QueryResult,
     Summary,
@@ -78,7 +78,7 @@ def answers_report(systems: dict[str, Library], path: Path) -> tuple[dict[str, A
     data: dict[str, Any] = {}
     missed: dict[str, list[str]] = {}
     for name, library in systems.items():
-        results = evaluate_answers(items, lambda text, lib=library: build_briefing(lib, text))
+        results = evaluate_answers(items, lambda text, lib=library: brief(lib, text, Style.RANKED))
         data[name] = answer_summary(results)
         missed[name] = [f"{r.item.id} {r.item.question}" for r in results if r.rank is None]
     columns = ("answer@1", "useful@1", "answer@3", "answer@any", "refused")
@@ -103,7 +103,7 @@ def offtopic_report(
     data: dict[str, Any] = {}
     wrong: list[str] = []
     for name, library in systems.items():
-        results = evaluate_offtopic(items, lambda text, lib=library: build_briefing(lib, text))
+        results = evaluate_offtopic(items, lambda text, lib=library: brief(lib, text, Style.RANKED))
         data[name] = offtopic_summary(results)
         if answerable_refused is not None:
             data[name]["answerable_refused"] = answerable_refused[name]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 
 from retrieval.briefing import (
+    CANDIDATE_SECTIONS,
     Briefing,
     Pick,
     briefing_from_result,
@@ -246,4 +247,4 @@ def _relevant(result: SearchResult) -> SearchResult:
 
 def _near(result: SearchResult) -> SearchResult:
     """The sections a ranked briefing reads, for More after a structured one."""
-    return SearchResult(result.query, result.hits[:10], result.vector)
+    return SearchResult(result.query, result.hits[:CANDIDATE_SECTIONS], result.vector)

@@ -239,7 +239,7 @@ async def test_unexpected_error_gets_an_apology_with_an_id(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("bot.replies.structured_briefing", broken)
+    monkeypatch.setattr("bot.replies.brief", broken)
     await deliver(bot, command_payload("brief", topic="peacekeeping"))
     response = only_response(recorder)
     assert is_ephemeral(response["data"])
@@ -320,7 +320,7 @@ async def test_slow_more_defers_then_edits_in_place(
 
     import bot.replies as replies_module
     from bot.replies import ReplyTiming
-    from retrieval.structured import structured_more
+    from retrieval.engine import brief
 
     await deliver(bot, command_payload("brief", topic="military diplomacy"))
     message = recorder.messages["@original"]
@@ -333,10 +333,10 @@ async def test_slow_more_defers_then_edits_in_place(
 
     def slow(*args, **kwargs):
         time_module.sleep(0.3)
-        return structured_more(*args, **kwargs)
+        return brief(*args, **kwargs)
 
     bot.replies.timing = ReplyTiming(defer_after=0.05)  # the policy, pinned for the test
-    monkeypatch.setattr(replies_module, "structured_more", slow)
+    monkeypatch.setattr(replies_module, "brief", slow)
     recorder.requests.clear()
     await deliver(bot, component_payload(message, more))
     for _ in range(100):
