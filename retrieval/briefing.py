@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from retrieval.cases import Case
 from retrieval.excerpts import MAX_KEPT_CHARS, select_sentences
@@ -193,7 +194,17 @@ def finished_briefing(
     )
 
 
-def _common(library: Library, result: SearchResult, offset: int) -> dict[str, object]:
+class _Common(TypedDict):
+    """The fields every briefing of a search result fills in the same way."""
+
+    query: str
+    corpus_name: str
+    sections_searched: int
+    offset: int
+    searched_for: str | None
+
+
+def _common(library: Library, result: SearchResult, offset: int) -> _Common:
     query = result.query
     return {
         "query": query.original,

@@ -78,7 +78,8 @@ class BM25Index:
         """The row of a document in score vectors."""
         return self._positions[doc_id]
 
-    def __contains__(self, term: str) -> bool:
+    def __contains__(self, term: object) -> bool:
+        # object, as Collection[str] declares it: the index is the query's known terms
         return term in self._vocabulary
 
     def __iter__(self) -> Iterator[str]:
@@ -118,7 +119,8 @@ def _idf(df: np.ndarray, n_docs: int, epsilon: float) -> np.ndarray:
     changes a score where rank-bm25's floor is already positive)."""
     idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
     idf[idf < 0] = epsilon * idf.mean()
-    return np.maximum(idf, MIN_IDF)
+    floored: np.ndarray = np.maximum(idf, MIN_IDF)
+    return floored
 
 
 def hits_from_scores(doc_ids: Sequence[str], scores: np.ndarray, k: int) -> list[Hit]:

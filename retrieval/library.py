@@ -486,8 +486,14 @@ class CorpusSet:
         shared = scan_corpus(directory, exclude=guild_dirs, limits=limits)
         if not shared.articles:
             raise CorpusError(f"{directory}: no shared article (only servers' own folders)")
-        options = {"config": config, "curation": read_curation(directory), "encoder": encoder}
-        shared_library = Library(shared, name=name, corpus_dir=directory, **options)
+        shared_library = Library(
+            shared,
+            name=name,
+            config=config,
+            curation=read_curation(directory),
+            encoder=encoder,
+            corpus_dir=directory,
+        )
         guilds: dict[int, Library] = {}
         for folder in guild_dirs:
             own = server_library(shared_library, folder, limits=limits)

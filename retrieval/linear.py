@@ -42,11 +42,13 @@ class LinearModel:
         if len(rows) == 0:
             return np.zeros(0)
         standard = np.clip((rows - self.mean) / self.scale, -CLIP, CLIP)
-        return standard @ self.weights + self.bias
+        scores: np.ndarray = standard @ self.weights + self.bias
+        return scores
 
     def probability(self, rows: np.ndarray) -> np.ndarray:
         """The logistic of the score (for a classifier)."""
-        return 1.0 / (1.0 + np.exp(-self.score(rows)))
+        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-self.score(rows)))
+        return probabilities
 
     def as_json(self) -> dict[str, Any]:
         """The model as plain JSON (rounded: the file stays small and diffs read)."""
@@ -131,7 +133,8 @@ def fit_classifier(
     def gradient(theta: np.ndarray) -> np.ndarray:
         p = 1.0 / (1.0 + np.exp(-(x @ theta)))
         penalty = l2 * np.append(theta[:-1], 0.0)
-        return x.T @ (weight * (p - labels)) + penalty
+        step: np.ndarray = x.T @ (weight * (p - labels)) + penalty
+        return step
 
     theta = _adam(gradient, x.shape[1])
     return LinearModel(tuple(features), mean, scale, theta[:-1], float(theta[-1]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -300,9 +300,9 @@ class QueryAnalyser:
         cut = text[:MAX_QUERY_CHARS]
         read = self._read_words(cut)
         sequence = [terms[0] if len(terms) == 1 else terms[-1] for terms in read.per_word]
-        weighted: Counter[str] = Counter()
-        for surface, terms in zip(read.surfaces, read.per_word, strict=True):
-            for term in terms:
+        weighted: defaultdict[str, float] = defaultdict(float)
+        for surface, surface_terms in zip(read.surfaces, read.per_word, strict=True):
+            for term in surface_terms:
                 weighted[term] += informativeness(surface)
         self._add_phrases(sequence, weighted)
         for closed_up in read.closed_up:
@@ -378,13 +378,15 @@ class QueryAnalyser:
             fixed.append(corrected or part)
         return "-".join(fixed)
 
-    def _add_phrases(self, sequence: list[str], weighted: Counter[str]) -> None:
+    def _add_phrases(self, sequence: list[str], weighted: defaultdict[str, float]) -> None:
         """Adjacent words that also stand together in the corpus."""
         for phrase in bigrams(sequence):
             if phrase in self._known:
                 weighted[phrase] += self._config.phrase_weight
 
-    def _add_relatives(self, terms: tuple[str, ...], weighted: Counter[str]) -> tuple[str, ...]:
+    def _add_relatives(
+        self, terms: tuple[str, ...], weighted: defaultdict[str, float]
+    ) -> tuple[str, ...]:
         """Derivations of the query's terms (`diplomatic` for `diplomacy`), at a lower weight."""
         related: list[str] = []
         for term in terms:
@@ -395,7 +397,7 @@ class QueryAnalyser:
             weighted[relative] += self._config.family_weight
         return tuple(dict.fromkeys(related))
 
-    def _add_facets(self, text: str, weighted: Counter[str]) -> None:
+    def _add_facets(self, text: str, weighted: defaultdict[str, float]) -> None:
         lowered = normalize(text).lower()
         for pattern, facet in QUESTION_FACETS:
             if pattern.search(lowered):
@@ -404,7 +406,7 @@ class QueryAnalyser:
                         weighted[term] += self._config.facet_weight
 
     def _expand(
-        self, surfaces: list[str], sequence: list[str], weighted: Counter[str]
+        self, surfaces: list[str], sequence: list[str], weighted: defaultdict[str, float]
     ) -> list[tuple[str, str]]:
         expansions: list[tuple[str, str]] = []
         for surface in dict.fromkeys(surfaces):

@@ -53,7 +53,10 @@ def encoder_for(search_mode: str) -> Encoder | None:
 class Encoder(Protocol):
     """Turns texts into unit-length vectors."""
 
-    name: str
+    # Read-only: an encoder says what its vectors are (caches are keyed by it); nothing
+    # renames one, and a frozen dataclass (WordVectors) is an encoder too.
+    @property
+    def name(self) -> str: ...
 
     def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
 
@@ -212,7 +215,7 @@ class SentenceVectors:
         """The unit mean of every sentence's vector: what the corpus is about as a whole."""
         if not len(self.all):
             return np.zeros(self.all.shape[1] if self.all.ndim == 2 else 384, dtype=np.float32)
-        mean = self.all.mean(axis=0)
+        mean: np.ndarray = self.all.mean(axis=0)
         return mean / max(float(np.linalg.norm(mean)), 1e-9)
 
 
@@ -250,9 +253,9 @@ def cached_encode(
     for folder in cache_dirs(corpus_dir):
         path = folder / f"embeddings-{key}.npy"
         if path.is_file():
-            vectors = np.load(path)
-            if vectors.shape[0] == len(texts):
-                return vectors
+            cached: np.ndarray = np.load(path)
+            if cached.shape[0] == len(texts):
+                return cached
     vectors = encoder.encode(list(texts), progress=progress)
     for folder in cache_dirs(corpus_dir):
         try:
