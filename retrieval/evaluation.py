@@ -100,7 +100,7 @@ def _grade(item: dict[str, object], relevant: dict[str, object]) -> int:
     grade = relevant["grade"]
     if isinstance(grade, bool) or grade not in GRADES:
         raise ValueError(f"{item['id']}: grade {grade!r} is not 0, 1 or 2")
-    return int(grade)  # type: ignore[call-overload]
+    return int(grade)
 
 
 def dcg(gains: Sequence[float]) -> float:

@@ -225,7 +225,7 @@ def _quiet_worker_preparation() -> None:
             data.pop("init_main_from_name", None)
         return data
 
-    get_preparation_data.diplobrief_worker = True  # type: ignore[attr-defined]
+    get_preparation_data.diplobrief_worker = True  # type: ignore[attr-defined]  # marker attribute
     mp_spawn.get_preparation_data = get_preparation_data
 
 
@@ -310,12 +310,15 @@ def _counted_inflation(budget: _Budget) -> Iterator[None]:
     """pdfminer inflating through a zlib that counts against ``budget``; undone after."""
     import pdfminer.pdftypes
 
-    original = pdfminer.pdftypes.zlib
-    pdfminer.pdftypes.zlib = _CountingZlib(budget)  # type: ignore[assignment]
+    # What is swapped is the zlib module pdfminer.pdftypes imported for itself, a name it
+    # does not export: the module is handled as a plain namespace.
+    pdftypes: Any = pdfminer.pdftypes
+    original = pdftypes.zlib
+    pdftypes.zlib = _CountingZlib(budget)
     try:
         yield
     finally:
-        pdfminer.pdftypes.zlib = original
+        pdftypes.zlib = original
 
 
 # A stream is inflated this much at a time; up to KEEP_BYTES of it is kept while it is
@@ -378,7 +381,7 @@ class _CountingInflater:
 
     def decompress(self, data: bytes, max_length: int = 0) -> bytes:
         limit = max(self.budget.left, 0) + 1
-        out = self.inflater.decompress(data, min(max_length, limit) if max_length else limit)
+        out: bytes = self.inflater.decompress(data, min(max_length, limit) if max_length else limit)
         self.budget.take(len(out))
         return out
 

@@ -42,7 +42,9 @@ def _fits(data: dict[str, Any], table: str) -> bool:
         if not isinstance(item, dict) or not required <= set(item) or set(item) - set(keys):
             return False
         for key, value in item.items():
-            if not isinstance(value, keys[key]) or (keys[key] is list and not _strings(value)):
+            if not isinstance(value, keys[key]) or (
+                isinstance(value, list) and not _strings(value)
+            ):
                 return False
     return True
 

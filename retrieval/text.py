@@ -193,7 +193,8 @@ def stem(word: str) -> str:
     distinct = _DISTINCT_PREFIX.match(word)
     if distinct:
         return _DISTINCT[distinct.group()]
-    return _stemmer.stemWord(word)
+    stemmed: str = _stemmer.stemWord(word)  # snowballstemmer is untyped
+    return stemmed
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ when an HTML file is read)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from retrieval.formats.builder import SEE_ALSO, ArticleInfo, SectionBuilder
@@ -75,10 +75,11 @@ def parse_html(text: str, info: ArticleInfo) -> Article:
     return builder.build()
 
 
-def _meta(soup: BeautifulSoup, tag: str, attrs: dict[str, str], key: str) -> str | None:
+def _meta(soup: BeautifulSoup, tag: str, attrs: Mapping[str, str], key: str) -> str | None:
     from bs4 import Tag
 
-    found = soup.find(tag, attrs=attrs)
+    # A dict of its own: find() takes dict[str, <any filter>], which dict[str, str] is not.
+    found = soup.find(tag, attrs=dict(attrs))
     if isinstance(found, Tag) and found.get(key):
         return str(found[key]).strip()
     return None
@@ -105,7 +106,8 @@ def _text_elements(root: Tag, divs: frozenset[int] = frozenset()) -> Iterator[Ta
 def _text_divs(root: Tag) -> frozenset[int]:
     """The ids of the <div>s that are paragraphs on a page without <p>s: text, and no
     block element inside. One pass from the leaves up, however deeply the page nests."""
-    from bs4 import Comment, NavigableString, Tag
+    from bs4 import Comment, Tag
+    from bs4.element import NavigableString
 
     blocks: dict[int, bool] = {}  # whether a block element is inside the tag
     texts: dict[int, bool] = {}  # whether text is inside the tag

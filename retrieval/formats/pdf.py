@@ -41,11 +41,15 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from retrieval.formats.builder import ArticleInfo, SectionBuilder, is_heading_line
 from retrieval.model import Article, CorpusError
 from retrieval.text import normalize_spaces
+
+if TYPE_CHECKING:
+    from pdfminer.layout import LTChar, LTComponent, LTContainer, LTPage, LTTextLine
+    from pdfminer.pdfdocument import PDFDocument
 
 # pdfminer warns on stderr about what it repairs ("Refusing to execute circular reference
 # to content stream"): its records stay at WARNING and go to whatever handler the
@@ -261,17 +265,17 @@ def _unreadable(name: str, error: Exception) -> CorpusError:
     return CorpusError(f"{name}: not a readable PDF ({type(error).__name__}: {error})")
 
 
-def _page_count(document: object) -> int | None:
+def _page_count(document: PDFDocument) -> int | None:
     from pdfminer.pdftypes import resolve1
 
     try:
-        count = resolve1(resolve1(document.catalog["Pages"])["Count"])  # type: ignore[attr-defined]
+        count = resolve1(resolve1(document.catalog["Pages"])["Count"])
     except Exception:
         return None
     return count if isinstance(count, int) and count >= 0 else None
 
 
-def _metadata_title(document: object) -> str | None:
+def _metadata_title(document: PDFDocument) -> str | None:
     """The Title in the document information dictionary, when it says something."""
     from pdfminer.pdftypes import resolve1
     from pdfminer.utils import decode_text
@@ -298,16 +302,16 @@ def _citable_title(title: str) -> bool:
     )
 
 
-def _text_lines(container: object) -> Iterator[tuple[int, object]]:
+def _text_lines(container: LTPage) -> Iterator[tuple[int, LTTextLine]]:
     """The text lines of a page in pdfminer's reading order, looking into figures (forms),
     each with the index of its box on the page."""
     from pdfminer.layout import LTFigure, LTTextContainer, LTTextLine
 
     box = 0
 
-    def walk(item: object) -> Iterator[tuple[int, object]]:
+    def walk(item: LTContainer[LTComponent]) -> Iterator[tuple[int, LTTextLine]]:
         nonlocal box
-        for child in item:  # type: ignore[attr-defined]
+        for child in item:
             if isinstance(child, LTTextLine):
                 yield box, child
             elif isinstance(child, LTTextContainer):
@@ -321,10 +325,10 @@ def _text_lines(container: object) -> Iterator[tuple[int, object]]:
     yield from walk(container)
 
 
-def _page_lines(page: object, number: int, first_box: int) -> Iterator[PdfLine]:
+def _page_lines(page: LTPage, number: int, first_box: int) -> Iterator[PdfLine]:
     """The text lines of one page, each with its box, size and weight; a line printed
     twice at the same place (overprinted bold) is read once."""
-    height = float(page.height)  # type: ignore[attr-defined]
+    height = float(page.height)
     seen: list[PdfLine] = []
     for box, line in _text_lines(page):
         read = _line_text(line)
@@ -337,11 +341,11 @@ def _page_lines(page: object, number: int, first_box: int) -> Iterator[PdfLine]:
             text=text,
             size=size,
             bold=bold,
-            top=height - float(line.y1),  # type: ignore[attr-defined]
-            bottom=height - float(line.y0),  # type: ignore[attr-defined]
+            top=height - float(line.y1),
+            bottom=height - float(line.y0),
             page_height=height,
-            left=float(line.x0),  # type: ignore[attr-defined]
-            right=float(line.x1),  # type: ignore[attr-defined]
+            left=float(line.x0),
+            right=float(line.x1),
         )
         if any(_same_place(pdf_line, other) for other in seen[-8:]):
             continue
@@ -372,7 +376,7 @@ def _same_place(line: PdfLine, other: PdfLine) -> bool:
     )
 
 
-def _footnote_mark(char: Any, previous: Any, size: float) -> bool:
+def _footnote_mark(char: LTChar, previous: LTChar, size: float) -> bool:
     """A raised, small digit after text: a footnote reference ("the Sea1", "session, 2")."""
     return (
         char.get_text().isdigit()
@@ -381,12 +385,12 @@ def _footnote_mark(char: Any, previous: Any, size: float) -> bool:
     )
 
 
-def _line_text(line: object) -> tuple[str, float, bool] | None:
+def _line_text(line: LTTextLine) -> tuple[str, float, bool] | None:
     """A line's text rebuilt from its characters (see the module docstring), its size
     and whether it is wholly bold; None for a line with no visible character."""
     from pdfminer.layout import LTChar
 
-    items = list(line)  # type: ignore[call-overload]
+    items = list(line)
     chars = [c for c in items if isinstance(c, LTChar)]
     visible = [c for c in chars if not c.get_text().isspace()]
     if not visible:
@@ -394,7 +398,7 @@ def _line_text(line: object) -> tuple[str, float, bool] | None:
     size = round(statistics.median(c.size for c in visible), 1)
     real_spaces = len(visible) < len(chars)
     parts: list[str] = []
-    previous = None
+    previous: LTChar | None = None
     guessed_space = False
     for item in items:
         if not isinstance(item, LTChar):
@@ -423,15 +427,15 @@ def _line_text(line: object) -> tuple[str, float, bool] | None:
     return text, size, bold
 
 
-def _overprinted(char: object, previous: object, parts: list[str]) -> bool:
+def _overprinted(char: LTChar, previous: LTChar, parts: list[str]) -> bool:
     """The same character drawn again where the last one was (fake bold)."""
-    size = max(float(previous.size), 1.0)  # type: ignore[attr-defined]
+    size = max(float(previous.size), 1.0)
     return (
         bool(parts)
-        and char.get_text() == parts[-1]  # type: ignore[attr-defined]
-        and not char.get_text().isspace()  # type: ignore[attr-defined]
-        and abs(char.x0 - previous.x0) <= OVERPRINT_EM * size  # type: ignore[attr-defined]
-        and abs(char.y0 - previous.y0) <= OVERPRINT_EM * size  # type: ignore[attr-defined]
+        and char.get_text() == parts[-1]
+        and not char.get_text().isspace()
+        and abs(char.x0 - previous.x0) <= OVERPRINT_EM * size
+        and abs(char.y0 - previous.y0) <= OVERPRINT_EM * size
     )
 
 
@@ -829,7 +833,7 @@ def _build(builder: SectionBuilder, blocks: Iterable[_Block]) -> None:
 
 def _hyphenated_words(lines: list[PdfLine]) -> frozenset[str]:
     """Words the document writes with a hyphen inside a line (`confidence-building`)."""
-    found = set()
+    found: set[str] = set()
     for line in lines:
         found.update(word.lower() for word in re.findall(r"\b\w+-\w+\b", line.text))
     return frozenset(found)
