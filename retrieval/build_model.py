@@ -76,10 +76,26 @@ def _encoder_layer(width: int, inner: int, eps: float) -> nn.ModuleDict:
     )
 
 
+def _parts(module: nn.Module) -> nn.ModuleDict:
+    """A part of the model built as a ModuleDict (indexing one gives a plain Module)."""
+    if not isinstance(module, nn.ModuleDict):
+        raise TypeError(f"expected a ModuleDict, got {type(module).__name__}")
+    return module
+
+
+def _layers(module: nn.Module) -> nn.ModuleList:
+    """The encoder's layers, built as a ModuleList."""
+    if not isinstance(module, nn.ModuleList):
+        raise TypeError(f"expected a ModuleList, got {type(module).__name__}")
+    return module
+
+
 class MiniLM(nn.Module):
     """all-MiniLM-L6-v2 as a plain module: input_ids, attention_mask, token_type_ids
     ([batch, tokens], int64) -> the mean-pooled, unit-length sentence embedding
     [batch, 384]. Parameter names are the checkpoint's (``encoder.layer.0...``)."""
+
+    position_ids: torch.Tensor  # a buffer (register_buffer below)
 
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__()
@@ -137,8 +153,8 @@ class MiniLM(nn.Module):
         x = e["LayerNorm"](x)
         mask = attention_mask.to(torch.float32)
         blocked = (1.0 - mask)[:, None, None, :] * torch.finfo(torch.float32).min
-        for layer in self.encoder["layer"]:
-            x = self._layer(x, layer, blocked)
+        for layer in _layers(self.encoder["layer"]):
+            x = self._layer(x, _parts(layer), blocked)
         # Mean pooling over the real tokens, then unit length (as sentence-transformers).
         pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1e-9)
         return nn.functional.normalize(pooled, dim=-1)
@@ -147,22 +163,24 @@ class MiniLM(nn.Module):
         """One transformer layer: self-attention, then the feed-forward block."""
         width = x.shape[-1]
         head = width // self.heads
-        attention = layer["attention"]
+        attention = _parts(layer["attention"])
 
         def split(t: torch.Tensor) -> torch.Tensor:
             return t.reshape(t.shape[0], t.shape[1], self.heads, head).transpose(1, 2)
 
-        own = attention["self"]
+        own = _parts(attention["self"])
         q = split(own["query"](x))
         k = split(own["key"](x))
         v = split(own["value"](x))
         scores = q @ k.transpose(-1, -2) / head**0.5 + blocked
         context = (scores.softmax(-1) @ v).transpose(1, 2)
         context = context.reshape(context.shape[0], context.shape[1], width)
-        out = attention["output"]
+        out = _parts(attention["output"])
         x = out["LayerNorm"](out["dense"](context) + x)
-        inner = nn.functional.gelu(layer["intermediate"]["dense"](x))
-        return layer["output"]["LayerNorm"](layer["output"]["dense"](inner) + x)
+        inner = nn.functional.gelu(_parts(layer["intermediate"])["dense"](x))
+        output = _parts(layer["output"])
+        result: torch.Tensor = output["LayerNorm"](output["dense"](inner) + x)
+        return result
 
 
 def model_folder() -> Path:
@@ -310,7 +328,7 @@ def apache_licence() -> str:
             continue
         for file in dist.files or ():
             if Path(str(file)).name in ("LICENSE", "LICENSE.txt"):
-                text = Path(dist.locate_file(file)).read_text(encoding="utf-8")
+                text = Path(str(dist.locate_file(file))).read_text(encoding="utf-8")
                 start = text.find("Apache License")
                 if start >= 0 and "Version 2.0, January 2004" in text:
                     # From the licence's title on: a copyright line some packages put
