@@ -1,15 +1,18 @@
 """👍 / 👎 and **Discuss** under a briefing.
 
-Their state is in the custom_id (the command and the search mode) and in the message
-they sit under (its id, the query in its title, the cited sections in its Sources
-field), so a press works on an old message and after a restart. The vote is stored
-before the presser is thanked, and the message is never edited for everyone.
+A vote's data is in its button's custom_id: the command, the search mode, the keys of
+the cited sections and a reference to the query (the query itself when it fits, else a
+key into the bot's query store). Nothing is read back from the rendered embed, so
+rewording a briefing never changes what is stored. The message gives only its id and
+whether it was private. The vote is stored before the presser is thanked, and the
+message is never edited for everyone.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -18,11 +21,17 @@ from bot import limits
 from bot.errors import UserFacingError, report_error
 from bot.store import Vote
 from bot.text import truncate
-from bot.views import ReplyKind
+from bot.views import QueryStore, ReplyKind
+from retrieval.briefing import Briefing
+from retrieval.library import Library, section_key
 
 log = logging.getLogger(__name__)
 
-VOTE_TEMPLATE = r"db:vote:(?P<direction>[ud]):(?P<kind>[bfac]):(?P<mode>[lh])"
+# Buttons sent before votes carried their data end after the mode.
+VOTE_TEMPLATE = (
+    r"db:vote:(?P<direction>[ud]):(?P<kind>[bfac]):(?P<mode>[lh])"
+    r"(?::(?P<sections>[0-9a-f.]*):(?P<query>(?s:.*)))?"
+)
 DISCUSS_CUSTOM_ID = "db:discuss"
 COMMANDS = {
     ReplyKind.BRIEF: "brief",
@@ -31,65 +40,79 @@ COMMANDS = {
     ReplyKind.CASE: "cases",
 }
 MODES = {"l": "lexical", "h": "hybrid"}
-THREAD_NAME = 100  # Discord's limit on a thread's name
+_ESCAPED = re.compile(r"\\(.)")  # a markdown escape in shown text
+# A section key's length (retrieval.library.section_key), and the least room a vote's
+# custom_id keeps for the query reference (a stored query's key takes 17).
+KEY_CHARS = 12
+MIN_QUERY_ROOM = 17
 THREAD_ARCHIVE_MINUTES = 1440  # a study discussion stays open a day without messages
 # Discord's code when a message already has its thread.
 THREAD_ALREADY_CREATED = 160004
-_TITLE_PREFIX = "Briefing: "
-_CITATION = re.compile(r"^\[\d+\]\s*")
-_ESCAPED = re.compile(r"\\(.)")
 # Channels where a message can start a public thread: text and announcement channels.
 THREAD_CHANNELS = (discord.ChannelType.text, discord.ChannelType.news)
 
 
-def vote_custom_id(up: bool, kind: ReplyKind, mode: str) -> str:
+@dataclass(frozen=True, slots=True)
+class Rated:
+    """What a vote button carries: the answer's kind, mode, cited sections (their
+    short keys) and a reference to its query (see :class:`bot.views.QueryStore`)."""
+
+    kind: ReplyKind
+    mode: str
+    section_keys: tuple[str, ...] = ()
+    query_reference: str = ""
+
+
+def vote_custom_id(up: bool, rated: Rated) -> str:
     """The custom_id of a 👍 or 👎 button."""
-    return f"db:vote:{'u' if up else 'd'}:{kind}:{mode[0]}"
+    keys = ".".join(rated.section_keys)
+    head = f"db:vote:{'u' if up else 'd'}:{rated.kind}:{rated.mode[0]}:{keys}:"
+    return head + rated.query_reference
 
 
-def _plain(text: str) -> str:
-    """Markdown escapes taken back out (the message shows user text escaped)."""
-    return _ESCAPED.sub(r"\1", text)
+def rated_answer(briefing: Briefing, kind: ReplyKind, mode: str, store: QueryStore) -> Rated:
+    """What the vote buttons under ``briefing`` carry: as many cited sections as leave
+    the query reference room in a custom_id."""
+    keys: list[str] = []
+    for source in briefing.sources:
+        if len(vote_custom_id(True, Rated(kind, mode, (*keys, "k" * KEY_CHARS)))) > (
+            limits.CUSTOM_ID - MIN_QUERY_ROOM
+        ):
+            break
+        keys.append(section_key(source.section_id))
+    room = limits.CUSTOM_ID - len(vote_custom_id(True, Rated(kind, mode, tuple(keys))))
+    return Rated(kind, mode, tuple(keys), store.reference(briefing.query, room))
 
 
-def rated_query(message: discord.Message) -> str:
-    """The query a briefing message answers: its title without `Briefing: `."""
-    embed = message.embeds[0] if message.embeds else None
-    title = _plain(embed.title or "") if embed else ""
-    return title.removeprefix(_TITLE_PREFIX)
-
-
-def cited_sections(message: discord.Message) -> tuple[str, ...]:
-    """The `Article › Section` labels in a briefing message's Sources field."""
-    for embed in message.embeds[:1]:
-        for field in embed.fields:
-            if field.name == "Sources" and field.value:
-                return tuple(
-                    _CITATION.sub("", _plain(line))
-                    for line in field.value.splitlines()
-                    if _CITATION.match(line)
-                )
-    return ()
-
-
-def vote_from_press(
-    interaction: discord.Interaction, *, up: bool, kind: ReplyKind, mode: str
-) -> Vote:
-    """The vote a press on a briefing message stands for."""
+def vote_from_press(interaction: discord.Interaction, *, up: bool, rated: Rated) -> Vote:
+    """The vote a press stands for, from the button's data: the query from the bot's
+    query store ("" when a long query was forgotten, e.g. after a restart), the cited
+    sections as `Article › Section` from the library the answer came from."""
     message = interaction.message
     if message is None:
         raise UserFacingError("That answer can no longer be rated.")
+    replies = interaction.client.replies  # type: ignore[attr-defined]  # DiploBot's; no import cycle
+    query = replies.query_store.resolve(rated.query_reference) if rated.query_reference else None
+    library = replies.library_for(interaction)
     return Vote(
         message_id=message.id,
         user_id=interaction.user.id,
         guild_id=interaction.guild_id,
-        command=COMMANDS[kind],
-        mode=mode,
-        query=rated_query(message),
-        sections=cited_sections(message),
+        command=COMMANDS[rated.kind],
+        mode=rated.mode,
+        query=query or "",
+        sections=tuple(_label(library, key) for key in rated.section_keys),
         up=up,
         private=message.flags.ephemeral,
     )
+
+
+def _label(library: Library, key: str) -> str:
+    """A cited section as `Article › Section`, or its key when it has left the corpus."""
+    section = library.section_by_key(key)
+    if section is None:
+        return key
+    return f"{library.article_of(section).title} › {section.heading}"
 
 
 class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=VOTE_TEMPLATE):
@@ -97,27 +120,28 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=VOTE_TEMPLA
 
     stays_enabled = True  # a rating is welcome on an old message too
 
-    def __init__(self, up: bool, kind: ReplyKind, mode: str) -> None:
+    def __init__(self, up: bool, rated: Rated) -> None:
         super().__init__(
             discord.ui.Button(
                 emoji="👍" if up else "👎",
                 style=discord.ButtonStyle.secondary,
-                custom_id=vote_custom_id(up, kind, mode),
+                custom_id=vote_custom_id(up, rated),
             )
         )
         self.up = up
-        self.kind = kind
-        self.mode = mode
+        self.rated = rated
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> VoteButton:
-        return cls(match["direction"] == "u", ReplyKind(match["kind"]), MODES[match["mode"]])
+        keys = tuple(k for k in (match["sections"] or "").split(".") if k)
+        rated = Rated(ReplyKind(match["kind"]), MODES[match["mode"]], keys, match["query"] or "")
+        return cls(match["direction"] == "u", rated)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            vote = vote_from_press(interaction, up=self.up, kind=self.kind, mode=self.mode)
+            vote = vote_from_press(interaction, up=self.up, rated=self.rated)
             ratings = interaction.client.ratings  # type: ignore[attr-defined]
             stored = await ratings.vote_in_time(vote)  # the reply within Discord's 3 s
             await interaction.response.send_message(thanks(vote.up, stored), ephemeral=True)
@@ -149,9 +173,12 @@ def can_discuss(interaction: discord.Interaction, *, private: bool) -> bool:
 
 
 def thread_name(message: discord.Message) -> str:
-    """A thread's name: the topic the briefing is about."""
-    name = rated_query(message).strip() or "Discussion"
-    return truncate(name, THREAD_NAME)
+    """A thread's name: the briefing's title as shown (display text named after display
+    text; nothing stored is read from an embed), without `Briefing: ` and escapes."""
+    embed = message.embeds[0] if message.embeds else None
+    title = _ESCAPED.sub(r"\1", embed.title or "") if embed else ""
+    name = title.removeprefix("Briefing: ").strip() or "Discussion"
+    return truncate(name, limits.THREAD_NAME)
 
 
 class DiscussButton(
@@ -214,13 +241,11 @@ async def open_thread(interaction: discord.Interaction) -> None:
     )
 
 
-def feedback_items(
-    kind: ReplyKind, mode: str, *, discuss: bool
-) -> list[discord.ui.Item[discord.ui.View]]:
+def feedback_items(rated: Rated, *, discuss: bool) -> list[discord.ui.Item[discord.ui.View]]:
     """👍, 👎 and (where threads may be opened) Discuss, for one row."""
     items: list[discord.ui.Item[discord.ui.View]] = [
-        VoteButton(True, kind, mode),
-        VoteButton(False, kind, mode),
+        VoteButton(True, rated),
+        VoteButton(False, rated),
     ]
     if discuss:
         items.append(DiscussButton())

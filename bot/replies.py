@@ -22,7 +22,7 @@ from bot import limits
 from bot.corpora import Corpora
 from bot.embeds import briefing_embed, section_embeds
 from bot.errors import UserFacingError, report_error
-from bot.feedback import COMMANDS, can_discuss, feedback_items
+from bot.feedback import COMMANDS, can_discuss, feedback_items, rated_answer
 from bot.overload import DEFER_BY_SECONDS, MovingAverage, ShedCounter, age, too_late
 from bot.ratings import Ratings
 from bot.settings import Settings
@@ -186,9 +186,8 @@ class Replies:
         if view is not None:
             pressed = interaction.message
             private = private or bool(pressed and pressed.flags.ephemeral)
-            for item in feedback_items(
-                kind, mode, discuss=can_discuss(interaction, private=private)
-            ):
+            rated = rated_answer(briefing, kind, mode, self.query_store)
+            for item in feedback_items(rated, discuss=can_discuss(interaction, private=private)):
                 view.add_item(item)
         return view
 

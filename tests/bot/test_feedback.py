@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.client import DiploBot
-from bot.store import Store, database_url
+from bot.store import Store, database_url, sections_of
 from retrieval.library import Library
 from tests.bot.discord_fakes import (
     APP_ID,
@@ -113,10 +113,11 @@ async def test_votes_are_stored_changeable_and_private(
     fake: RemoteFake, bot: DiploBot, data_dir: Path
 ) -> None:
     message = await ask(fake, "What is defense diplomacy?")
-    assert [c for c in custom_ids(message) if c.startswith("db:vote")] == [
-        "db:vote:u:a:h",
-        "db:vote:d:a:h",
-    ]
+    votes = [c for c in custom_ids(message) if c.startswith("db:vote")]
+    assert [c.split(":")[:5] for c in votes] == [["db", "vote", d, "a", "h"] for d in "ud"]
+    assert all(c.endswith(":=What is defense diplomacy?") and len(c) <= 100 for c in votes)
+    # A slow host may defer the answer and then edit it: that PATCH is the answer's own.
+    patched_before = await _patches(fake)
     reply = await press(fake, message, "db:vote:u")
     assert is_ephemeral(reply) and "your 👍 is recorded" in reply["content"]
     reply = await press(fake, message, "db:vote:d")
@@ -128,10 +129,39 @@ async def test_votes_are_stored_changeable_and_private(
     assert row["query"] == "", "without RECORD_UNANSWERED no query text is kept"
     assert row["command"] == "ask" and row["mode"] == "hybrid" and row["guild_id"] == GUILD_ID
     assert "›" in row["sections"]
+    assert await _patches(fake) == patched_before, "nobody else's view changes"
+
+
+async def _patches(fake: RemoteFake) -> int:
     state = await fake.state()
-    assert not [
-        r for r in state["requests"] if r["method"] == "PATCH"
-    ]  # nobody else's view changes
+    return sum(r["method"] == "PATCH" for r in state["requests"])
+
+
+async def test_a_vote_survives_an_embed_wording_change(
+    fake: RemoteFake, library: Library, tmp_path: Path
+) -> None:
+    async with running_bot(fake, library, data_dir=tmp_path, record_unanswered=True):
+        message = await ask(fake, "What is defense diplomacy?")
+        cited = [
+            line.split("] ", 1)[1]
+            for field in message["embeds"][0]["fields"]
+            if field["name"] == "Sources"
+            for line in field["value"].splitlines()
+        ]
+        reworded = {**message, "embeds": [{"title": "Answer", "description": "reworded"}]}
+        await press(fake, reworded, "db:vote:u")
+        legacy = {**message, "components": [_legacy_vote_row()]}
+        await press(fake, legacy, "db:vote:d", user_id=900000000000000077)
+    rows = {r["up"]: r for r in stored_votes(tmp_path)}
+    assert rows[True]["query"] == "What is defense diplomacy?"
+    assert sections_of(rows[True]) == [c.replace("\\", "") for c in cited]
+    assert rows[False]["query"] == "" and sections_of(rows[False]) == [], "an old button"
+
+
+def _legacy_vote_row() -> dict[str, Any]:
+    """A 👎 button as sent before votes carried their data."""
+    button = {"type": 2, "style": 2, "custom_id": "db:vote:d:a:h", "emoji": {"name": "👎"}}
+    return {"type": 1, "components": [button]}
 
 
 async def test_a_vote_after_a_restart_is_stored(
