@@ -39,13 +39,13 @@ async def test_one_that_waited_is_deferred_at_once(
     import time
 
     import bot.replies as replies_module
-    from retrieval.structured import structured_briefing
+    from retrieval.engine import brief
 
     def slow(*args, **kwargs):
         time.sleep(0.3)
-        return structured_briefing(*args, **kwargs)
+        return brief(*args, **kwargs)
 
-    monkeypatch.setattr(replies_module, "structured_briefing", slow)
+    monkeypatch.setattr(replies_module, "brief", slow)
     await deliver(bot, _aged(command_payload("brief", topic="peacekeeping"), 2.1))
     (callback,) = recorder.callbacks()
     assert callback["type"] == Callback.DEFERRED_CHANNEL_MESSAGE
