@@ -128,7 +128,7 @@ def one_scale(scale: int, *, with_plain: bool, with_bm25s: bool) -> dict[str, An
     """Every measurement of one scale (run in a fresh process)."""
     import numpy as np
 
-    from bot.render import briefing_text
+    from bot.present.render import briefing_text
     from retrieval.briefing import build_briefing
     from retrieval.library import Library
     from retrieval.structured import structured_briefing
@@ -151,7 +151,7 @@ def one_scale(scale: int, *, with_plain: bool, with_bm25s: bool) -> dict[str, An
     result["structured_brief"] = percentiles(
         timed(lambda q: briefing_text(structured_briefing(library, q)), texts)
     )
-    from bot.suggest import topic_suggestions
+    from bot.app.suggest import topic_suggestions
 
     started = time.perf_counter()
     topics = topic_suggestions(library)
@@ -383,7 +383,7 @@ def store_writes(votes: int = 500) -> dict[str, Any]:
     server started for the measurement (when its binaries are installed)."""
     import tempfile
 
-    from bot.store import Store, Vote
+    from bot.ratings.store import Store, Vote
     from tests.postgres import postgres_server, server_binaries
 
     def measure(url: str) -> dict[str, float]:

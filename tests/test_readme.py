@@ -37,7 +37,7 @@ def test_every_command_the_readme_shows_runs(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bot.cli import main
+    from bot.cli.main import main
 
     if "../shared" in shown and not (ROOT.parent / "shared").is_dir():
         pytest.skip("../shared (the development sets) is not beside this checkout")
@@ -61,7 +61,7 @@ def test_no_command_writes_inside_the_checkout(
     # temporary: the checkout and the corpus folder are left as they were.
     import subprocess
 
-    from bot.cli import main
+    from bot.cli.main import main
     from retrieval.semantic import cache_dirs
 
     cache = cache_dirs()[0].parent  # the vectors already made: not encoded again here

@@ -13,7 +13,7 @@ import discord
 import pytest
 from discord.webhook.async_ import async_context
 
-from bot.client import DiploBot, create_bot
+from bot.app.client import DiploBot, create_bot
 from bot.settings import Settings
 from retrieval.library import Library
 from tests.bot.discord_fakes import APP_ID, RecordingAdapter, install, settle, user_payload

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main
+from bot.cli.main import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main
 from bot.defaults import SETTING_NAMES
 from tests.conftest import CORPUS_DIR, DEV_QRELS, ROOT, needs_shared
 
@@ -183,7 +183,7 @@ def test_setting_names_are_the_settings_fields() -> None:
 
 def _offline_brief(cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     script = (
-        "import sys; from bot.cli import main; code = main(['brief', 'peacekeeping']);\n"
+        "import sys; from bot.cli.main import main; code = main(['brief', 'peacekeeping']);\n"
         "print(sorted(m for m in ('discord', 'pydantic_settings') if m in sys.modules), code)"
     )
     clean = {k: v for k, v in os.environ.items() if k.upper() not in SETTING_NAMES}
@@ -303,7 +303,7 @@ def test_a_reader_that_stops_reading_ends_it_quietly() -> None:
         "import os, sys\n"
         "read, write = os.pipe(); os.close(read)  # the reader is gone, as after `| head`\n"
         "sys.stdout = open(write, 'w', buffering=1)\n"
-        "from bot.cli import main\n"
+        "from bot.cli.main import main\n"
         "sys.stderr.write(f'status {main([\"sources\"])}')\n"
     )
     done = subprocess.run(
@@ -354,8 +354,8 @@ def test_escape_sequences_in_names_and_text_never_reach_the_terminal_raw(
 
 
 def test_terminal_safe_keeps_only_our_own_bold() -> None:
-    from bot.render import ANSI_BOLD
-    from bot.text import terminal_safe
+    from bot.present.render import ANSI_BOLD
+    from bot.present.text import terminal_safe
 
     text = f"{ANSI_BOLD[0]}NATO{ANSI_BOLD[1]} \x1b[31m\u202eevil\x00"
     assert terminal_safe(text) == f"{ANSI_BOLD[0]}NATO{ANSI_BOLD[1]} \\x1b[31m\\u202eevil\\x00"

@@ -10,9 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 from pydantic import ValidationError
 
-from bot.cli import main
-from bot.client import create_bot
-from bot.errors import UserFacingError, describe_error
+from bot.app.client import create_bot
+from bot.app.errors import UserFacingError, describe_error
+from bot.cli.main import main
 from bot.settings import Settings
 from retrieval.library import Library
 from tests.bot.conftest import make_settings, running

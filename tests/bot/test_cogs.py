@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot import limits
-from bot.client import DiploBot, create_bot
+from bot.app import limits
+from bot.app.client import DiploBot, create_bot
 from tests.bot.conftest import deliver, make_settings, running
 from tests.bot.discord_fakes import (
     RecordingAdapter,
@@ -239,7 +239,7 @@ async def test_unexpected_error_gets_an_apology_with_an_id(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("bot.replies.brief", broken)
+    monkeypatch.setattr("bot.app.replies.brief", broken)
     await deliver(bot, command_payload("brief", topic="peacekeeping"))
     response = only_response(recorder)
     assert is_ephemeral(response["data"])
@@ -280,7 +280,7 @@ async def test_view_timeout_disables_paging_but_not_ratings(
 ) -> None:
     import functools
 
-    import bot.replies as client_module
+    import bot.app.replies as client_module
 
     monkeypatch.setattr(
         client_module, "briefing_view", functools.partial(client_module.briefing_view, timeout=0.05)
@@ -318,8 +318,8 @@ async def test_slow_more_defers_then_edits_in_place(
 ) -> None:
     import time as time_module
 
-    import bot.replies as replies_module
-    from bot.replies import ReplyTiming
+    import bot.app.replies as replies_module
+    from bot.app.replies import ReplyTiming
     from retrieval.engine import brief
 
     await deliver(bot, command_payload("brief", topic="military diplomacy"))

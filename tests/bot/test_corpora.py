@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpora import Corpora
-from bot.server_articles import (
+from bot.app.corpora import Corpora
+from bot.app.server_articles import (
     NameTaken,
     UploadLimits,
     UploadRefused,

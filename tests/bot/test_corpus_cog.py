@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.client import DiploBot
+from bot.app.client import DiploBot
 from retrieval.library import CorpusSet
 from tests.bot.discord_fakes import (
     GUILD_ID,

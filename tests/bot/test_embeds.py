@@ -7,8 +7,8 @@ import discord
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import limits
-from bot.embeds import (
+from bot.app import limits
+from bot.app.embeds import (
     briefing_embed,
     cases_embed,
     fit_message,
@@ -175,7 +175,7 @@ def test_truncate() -> None:
 
 
 def test_backticks_in_a_file_name_do_not_break_the_code_span() -> None:
-    from bot.text import code_span
+    from bot.present.text import code_span
 
     assert code_span("my`file`_v2.txt") == "`myˋfileˋ_v2.txt`"
     section = Section("a/s", "a", "Heading", ("Text about treaties and alliances.",), 0)
@@ -186,8 +186,8 @@ def test_backticks_in_a_file_name_do_not_break_the_code_span() -> None:
 
 
 def test_the_corpus_list_fits_with_200_long_names_and_shows_no_markdown() -> None:
-    from bot.embeds import list_embed
-    from bot.server_articles import UploadLimits
+    from bot.app.embeds import list_embed
+    from bot.app.server_articles import UploadLimits
 
     files = [(f"{'`x`' * 30}{n}.pdf", 10_000_000, "**bold** @everyone " * 5) for n in range(200)]
     embed = list_embed(files, UploadLimits(10_000_000, 200, 100_000_000))

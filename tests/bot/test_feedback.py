@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot.client import DiploBot
-from bot.store import Store, database_url, sections_of
+from bot.app.client import DiploBot
+from bot.ratings.store import Store, database_url, sections_of
 from retrieval.library import Library
 from tests.bot.discord_fakes import (
     APP_ID,
@@ -295,7 +295,7 @@ async def test_query_text_is_kept_only_when_asked_and_never_for_a_private_answer
 async def test_debug_logs_of_every_command_and_button_hold_no_query_text(
     fake: RemoteFake, library: Library, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.run import configure_logging
+    from bot.app.run import configure_logging
 
     configure_logging("DEBUG", log_queries=False)
     try:
@@ -321,7 +321,9 @@ async def test_a_database_host_that_never_answers_does_not_stop_the_bot(
     import socket
     import time
 
-    monkeypatch.setattr("bot.store.CONNECT_SECONDS", 1)  # the policy, shortened for the test
+    monkeypatch.setattr(
+        "bot.ratings.store.CONNECT_SECONDS", 1
+    )  # the policy, shortened for the test
 
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from discord import app_commands
 
-from bot import limits
-from bot.client import DiploBot
-from bot.views import MoreButton, QueryStore, ReadSectionSelect, ReplyKind, briefing_view
+from bot.app import limits
+from bot.app.client import DiploBot
+from bot.app.views import MoreButton, QueryStore, ReadSectionSelect, ReplyKind, briefing_view
 from retrieval.briefing import build_briefing
 from retrieval.library import Library
 

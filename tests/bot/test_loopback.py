@@ -14,7 +14,7 @@ import discord
 import pytest
 import yarl
 
-from bot.client import DiploBot, create_bot
+from bot.app.client import DiploBot, create_bot
 from retrieval.library import Library
 from tests.bot.conftest import make_settings
 from tests.bot.discord_fakes import (

@@ -9,7 +9,7 @@ import logging
 import discord
 import pytest
 
-from bot.client import DiploBot
+from bot.app.client import DiploBot
 from tests.bot.conftest import deliver
 from tests.bot.discord_fakes import RecordingAdapter, command_payload
 from tests.bot.protocol import Callback
@@ -38,7 +38,7 @@ async def test_one_that_waited_is_deferred_at_once(
 ) -> None:
     import time
 
-    import bot.replies as replies_module
+    import bot.app.replies as replies_module
     from retrieval.engine import brief
 
     def slow(*args, **kwargs):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.ratings import Ratings
-from bot.store import Vote
+from bot.ratings.service import Ratings
+from bot.ratings.store import Vote
 from tests.bot.conftest import make_settings
 
 
@@ -94,7 +94,9 @@ async def test_an_unresponsive_database_host_fails_fast(
 
     from pydantic import SecretStr
 
-    monkeypatch.setattr("bot.store.CONNECT_SECONDS", 1)  # the policy, shortened for the test
+    monkeypatch.setattr(
+        "bot.ratings.store.CONNECT_SECONDS", 1
+    )  # the policy, shortened for the test
 
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))

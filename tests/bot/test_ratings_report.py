@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import EXIT_OK, EXIT_USAGE, main
-from bot.client import DiploBot
-from bot.ratings_report import parse_since, word_groups
-from bot.store import Store, Vote
+from bot.app.client import DiploBot
+from bot.cli.main import EXIT_OK, EXIT_USAGE, main
+from bot.ratings.report import parse_since, word_groups
+from bot.ratings.store import Store, Vote
 from retrieval.library import Library
 from tests.bot.discord_fakes import GUILD_ID, command_payload
 from tests.bot.loopback import RemoteFake, loopback

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.client import create_bot
+from bot.app.client import create_bot
 from retrieval.library import CorpusSet
 from tests.bot.conftest import make_settings, running
 from tests.bot.discord_fakes import GUILD_ID, USER_ID, RecordingAdapter, command_payload, settle
@@ -38,7 +38,7 @@ def titles(recorder: RecordingAdapter) -> list[str]:
 
 
 async def test_reload_while_queries_run(corpus_dir: Path, recorder: RecordingAdapter) -> None:
-    from bot.replies import ReplyTiming
+    from bot.app.replies import ReplyTiming
 
     settings = make_settings(corpus_dir=corpus_dir, cooldown_rate=1000)
     # Answered directly, never deferred, however busy the machine: what is tested is

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli import main
-from bot.run import token_problem
+from bot.app.run import token_problem
+from bot.cli.main import main
 from bot.settings import Settings
 
 
@@ -38,7 +38,7 @@ def test_run_with_discord_unreachable_is_one_line(
 ) -> None:
     import discord
 
-    from bot.run import run_bot
+    from bot.app.run import run_bot
 
     monkeypatch.setattr(discord.http.Route, "BASE", "http://diplobrief-no-such-host.invalid/api")
     assert run_bot(_settings()) == 2
@@ -55,7 +55,7 @@ def test_run_gives_up_when_discord_never_answers(
 
     import discord
 
-    import bot.run as run_module
+    import bot.app.run as run_module
 
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.server_articles import (
+from bot.app.server_articles import (
     UploadLimits,
     UploadRefused,
     changed_file,

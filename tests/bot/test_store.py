@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.store import SCHEMA_VERSION, Store, StoreUnavailableError, Vote, database_url, redacted
+from bot.ratings.store import (
+    SCHEMA_VERSION,
+    Store,
+    StoreUnavailableError,
+    Vote,
+    database_url,
+    redacted,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,7 +110,7 @@ def test_200_votes_from_20_users_in_a_burst_lose_none(database_url: str) -> None
 
 WRITER = """
 import sys
-from bot.store import Store, Vote
+from bot.ratings.store import Store, Vote
 store = Store.open(sys.argv[1])
 base = int(sys.argv[2])
 for n in range(int(sys.argv[3])):
@@ -195,7 +202,7 @@ def test_the_voter_salt_lives_outside_the_database(database_url: str, tmp_path: 
 def test_an_older_database_keeps_its_voters_when_the_salt_moves_out(
     database_url: str, tmp_path: Path
 ) -> None:
-    from bot.store import MIGRATIONS, schema_version, utc_now
+    from bot.ratings.store import MIGRATIONS, schema_version, utc_now
 
     engine = sa.create_engine(database_url)
     with engine.begin() as connection:  # a database as version 1 left it

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot import limits
-from bot.suggest import MAX_SCANNED, Suggestions, case_suggestions, topic_suggestions
+from bot.app import limits
+from bot.app.suggest import MAX_SCANNED, Suggestions, case_suggestions, topic_suggestions
 from retrieval.library import Library
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot import limits
-from bot.views import (
+from bot.app import limits
+from bot.app.views import (
     INLINE,
     STORED,
     BriefingView,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import EXIT_NOT_FOUND, EXIT_OK, main
+from bot.cli.main import EXIT_NOT_FOUND, EXIT_OK, main
 from retrieval.corpus import MAX_ARTICLE_BYTES, article_warnings, read_article, scan_corpus
 from retrieval.library import Library
 from tests.conftest import CORPUS_DIR, DATA_DIR

@@ -121,7 +121,7 @@ def test_the_cli_imports_the_runtime_only_in_hybrid_mode(mode: str, imported: li
 
 @needs_shared
 def test_cli_eval_shows_lexical_and_hybrid(capsys: pytest.CaptureFixture[str]) -> None:
-    from bot.cli import main
+    from bot.cli.main import main
 
     assert main(["eval", str(DEV_QRELS), "--mode", "hybrid"]) == 0
     out = capsys.readouterr().out

@@ -85,7 +85,7 @@ def test_the_bundled_files_are_valid_without_pydantic() -> None:
 def test_a_wrong_cases_file_stops_the_cli_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.cli import EXIT_USAGE, main
+    from bot.cli.main import EXIT_USAGE, main
 
     shutil.copytree(CORPUS_DIR, tmp_path, dirs_exist_ok=True)
     (tmp_path / "cases.toml").write_text('[[case]]\nmatch = "isaf"\naliases = "isaf"\n')
@@ -95,7 +95,7 @@ def test_a_wrong_cases_file_stops_the_cli_in_one_line(
 
 
 def test_check_validates_both_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from bot.cli import EXIT_USAGE, main
+    from bot.cli.main import EXIT_USAGE, main
 
     (tmp_path / "a.txt").write_text("Heading\nSome text about treaties and alliances here.\n")
     (tmp_path / "cases.toml").write_text('[[case]]\nmatch = "x"\nhide = "yes"\n')

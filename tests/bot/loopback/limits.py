@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.bot.protocol import LINK_BUTTON_STYLE, SELECTS, Component
 
-# Discord's documented limits (independent of the bot's own bot/limits.py on purpose:
+# Discord's documented limits (independent of the bot's own bot/app/limits.py on purpose:
 # the fake must not trust the code it tests).
 LIMITS: dict[str, int] = {
     "content": 2000,

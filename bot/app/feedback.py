@@ -17,11 +17,11 @@ from typing import Any
 
 import discord
 
-from bot import limits
-from bot.errors import UserFacingError, report_error
-from bot.store import Vote
-from bot.text import truncate
-from bot.views import QueryStore, ReplyKind
+from bot.app import limits
+from bot.app.errors import UserFacingError, report_error
+from bot.app.views import QueryStore, ReplyKind
+from bot.present.text import truncate
+from bot.ratings.store import Vote
 from retrieval.briefing import Briefing
 from retrieval.library import Library, section_key
 
@@ -55,7 +55,7 @@ THREAD_CHANNELS = (discord.ChannelType.text, discord.ChannelType.news)
 @dataclass(frozen=True, slots=True)
 class Rated:
     """What a vote button carries: the answer's kind, mode, cited sections (their
-    short keys) and a reference to its query (see :class:`bot.views.QueryStore`)."""
+    short keys) and a reference to its query (see :class:`bot.app.views.QueryStore`)."""
 
     kind: ReplyKind
     mode: str

@@ -18,16 +18,16 @@ from typing import Any
 
 import discord
 
-from bot import limits
-from bot.corpora import Corpora
-from bot.embeds import briefing_embed, section_embeds
-from bot.errors import UserFacingError, report_error
-from bot.feedback import COMMANDS, can_discuss, feedback_items, rated_answer
-from bot.overload import DEFER_BY_SECONDS, MovingAverage, ShedCounter, age, too_late
-from bot.ratings import Ratings
+from bot.app import limits
+from bot.app.corpora import Corpora
+from bot.app.embeds import briefing_embed, section_embeds
+from bot.app.errors import UserFacingError, report_error
+from bot.app.feedback import COMMANDS, can_discuss, feedback_items, rated_answer
+from bot.app.overload import DEFER_BY_SECONDS, MovingAverage, ShedCounter, age, too_late
+from bot.app.views import BriefingView, QueryStore, ReplyKind, briefing_view
+from bot.present.text import truncate
+from bot.ratings.service import Ratings
 from bot.settings import Settings
-from bot.text import truncate
-from bot.views import BriefingView, QueryStore, ReplyKind, briefing_view
 from retrieval.briefing import Briefing
 from retrieval.engine import Style, brief
 from retrieval.library import Library

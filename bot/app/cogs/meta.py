@@ -10,13 +10,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import by_server, is_bot_owner, manages_this_server, reload_cooldown
-from bot.embeds import help_embed, report_embed, sources_embed
-from bot.errors import UserFacingError
-from bot.ratings_report import build_report, parse_since
+from bot.app.checks import by_server, is_bot_owner, manages_this_server, reload_cooldown
+from bot.app.embeds import help_embed, report_embed, sources_embed
+from bot.app.errors import UserFacingError
+from bot.ratings.report import build_report, parse_since
 
 if TYPE_CHECKING:
-    from bot.client import DiploBot
+    from bot.app.client import DiploBot
 
 
 class MetaCog(commands.Cog):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.text import counted, plural, visible
+from bot.present.text import counted, plural, visible
 from retrieval.briefing import Briefing, Excerpt
 from retrieval.cases import Case
 from retrieval.library import Library, SearchResult

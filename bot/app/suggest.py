@@ -14,8 +14,8 @@ import bisect
 import weakref
 from collections.abc import Iterable
 
-from bot import limits
-from bot.text import truncate
+from bot.app import limits
+from bot.present.text import truncate
 from retrieval.library import Library
 from retrieval.text import normalize
 

@@ -9,14 +9,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.asking import message_question
-from bot.checks import MAX_QUERY_LENGTH, by_user, search_cooldown
-from bot.errors import UserFacingError
-from bot.suggest import cached_topics, topic_suggestions
-from bot.views import ReplyKind
+from bot.app.asking import message_question
+from bot.app.checks import MAX_QUERY_LENGTH, by_user, search_cooldown
+from bot.app.errors import UserFacingError
+from bot.app.suggest import cached_topics, topic_suggestions
+from bot.app.views import ReplyKind
 
 if TYPE_CHECKING:
-    from bot.client import DiploBot
+    from bot.app.client import DiploBot
 
 
 class BriefingCog(commands.Cog):

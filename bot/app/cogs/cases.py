@@ -9,14 +9,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import MAX_QUERY_LENGTH, by_user, search_cooldown
-from bot.embeds import cases_embed, no_case_embed
-from bot.suggest import case_suggestions
-from bot.views import ReplyKind
+from bot.app.checks import MAX_QUERY_LENGTH, by_user, search_cooldown
+from bot.app.embeds import cases_embed, no_case_embed
+from bot.app.suggest import case_suggestions
+from bot.app.views import ReplyKind
 from retrieval.briefing import case_briefing
 
 if TYPE_CHECKING:
-    from bot.client import DiploBot
+    from bot.app.client import DiploBot
 
 
 class CasesCog(commands.Cog):

@@ -2,8 +2,8 @@
 
 Built with its settings and corpora (discord.py's ``advanced_startup`` shape); loads the
 cogs in ``setup_hook`` and syncs to a dev guild when one is configured. What it says
-lives in :mod:`bot.replies`, the corpora it serves in :mod:`bot.corpora`, process entry
-in :mod:`bot.run`.
+lives in :mod:`bot.app.replies`, the corpora it serves in :mod:`bot.app.corpora`, process entry
+in :mod:`bot.app.run`.
 """
 
 from __future__ import annotations
@@ -19,22 +19,27 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.corpora import Corpora
+from bot.app.corpora import Corpora
+from bot.app.errors import UserFacingError, report_error
+from bot.app.feedback import DiscussButton, VoteButton
+from bot.app.overload import DiploTree
+from bot.app.replies import Replies, ReplyTiming
+from bot.app.views import MoreButton, ReadSectionSelect
 from bot.defaults import parse_limits
-from bot.errors import UserFacingError, report_error
-from bot.feedback import DiscussButton, VoteButton
-from bot.overload import DiploTree
-from bot.ratings import Ratings
-from bot.replies import Replies, ReplyTiming
+from bot.ratings.service import Ratings
 from bot.settings import Settings
-from bot.views import MoreButton, ReadSectionSelect
 from retrieval.library import CorpusSet, Library
 from retrieval.query import warm_up
 
 log = logging.getLogger("diplobrief")
 
 HTTP_CONNECTIONS = 32
-EXTENSIONS = ("bot.cogs.briefing", "bot.cogs.cases", "bot.cogs.corpus", "bot.cogs.meta")
+EXTENSIONS = (
+    "bot.app.cogs.briefing",
+    "bot.app.cogs.cases",
+    "bot.app.cogs.corpus",
+    "bot.app.cogs.meta",
+)
 # Signals that cannot be handled here (no SIGHUP on Windows, no running loop in a thread).
 _NO_SIGNALS = (NotImplementedError, AttributeError, RuntimeError, ValueError)
 

@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from bot import limits
-from bot.render import MARKDOWN_BOLD, briefing_title, excerpt_line, mark_excerpt
-from bot.text import code_span, counted, truncate
+from bot.app import limits
+from bot.present.render import MARKDOWN_BOLD, briefing_title, excerpt_line, mark_excerpt
+from bot.present.text import code_span, counted, truncate
 from retrieval.briefing import Briefing
 from retrieval.library import Library
 from retrieval.model import Article, Section
 
 if TYPE_CHECKING:
-    from bot.ratings_report import RatingsReport
-    from bot.server_articles import UploadLimits
+    from bot.app.server_articles import UploadLimits
+    from bot.ratings.report import RatingsReport
 
 BRAND_COLOUR = discord.Colour.dark_teal()
 WARNING_COLOUR = discord.Colour.gold()
@@ -225,7 +225,7 @@ def error_embed(message: str) -> discord.Embed:
 
 def cases_embed(library: Library) -> discord.Embed:
     """The case catalogue, grouped by the article that first tells each case."""
-    from bot.render import cases_by_article
+    from bot.present.render import cases_by_article
 
     embed = discord.Embed(title="Case studies in the articles", colour=BRAND_COLOUR)
     grouped = cases_by_article(library)
@@ -284,7 +284,7 @@ def list_embed(
 
 def report_embed(report: RatingsReport) -> discord.Embed:
     """The report in a code block: members' queries shown as typed, never as markdown."""
-    from bot.ratings_report import report_lines  # the store's module: only the bot needs it
+    from bot.ratings.report import report_lines  # the store's module: only the bot needs it
 
     text = "\n".join(report_lines(report)).replace("`", "ˋ")
     body = truncate(text, limits.EMBED_DESCRIPTION - 8)

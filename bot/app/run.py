@@ -11,9 +11,9 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot.client import create_bot
+from bot.app.client import create_bot
+from bot.app.redact import RedactingFilter
 from bot.defaults import parse_limits
-from bot.redact import RedactingFilter
 from bot.settings import Settings
 from retrieval.library import CorpusSet
 from retrieval.model import CorpusError

@@ -1,7 +1,7 @@
 """A server's own articles as files: names made safe, uploads checked against the same
 rules as `diplobrief check` and against the server's limits, and every change made so
 that a failure leaves the folder exactly as it was. No Discord here: the `/corpus`
-commands (:mod:`bot.cogs.corpus`) and :class:`bot.corpora.Corpora` glue it in.
+commands (:mod:`bot.app.cogs.corpus`) and :class:`bot.app.corpora.Corpora` glue it in.
 
 A file waiting for "Replace?" is kept in the folder's hidden ``.pending/`` (hidden
 folders are never read as articles), so the button works after a restart as well.
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from discord.utils import escape_markdown
 
-from bot.errors import UserFacingError
+from bot.app.errors import UserFacingError
 from retrieval.corpus import ARTICLE_SUFFIXES, article_warnings, parse_article
 from retrieval.formats import ArticleInfo
 from retrieval.model import Article, CorpusError

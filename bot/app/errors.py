@@ -9,7 +9,7 @@ import uuid
 import discord
 from discord import app_commands
 
-from bot.embeds import error_embed
+from bot.app.embeds import error_embed
 
 log = logging.getLogger(__name__)
 

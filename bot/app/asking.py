@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from bot.checks import MAX_QUERY_LENGTH
+from bot.app.checks import MAX_QUERY_LENGTH
 
 # Mentions, channel links, role pings, custom emoji, timestamps: markup, not words.
 _MARKUP = re.compile(r"<(?:@[!&]?|#|a?:\w+:|t:)\d+(?::\w)?>|@(?:everyone|here)\b")

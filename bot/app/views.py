@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 import discord
 
-from bot import limits
-from bot.text import truncate
+from bot.app import limits
+from bot.present.text import truncate
 from retrieval.briefing import Briefing
 from retrieval.library import section_key
 
@@ -74,7 +74,7 @@ class QueryStore:
 
 
 class ReplyFlow(Protocol):
-    """What the components need from the bot's reply flow (:class:`bot.replies.Replies`)."""
+    """What the components need from the bot's reply flow (:class:`bot.app.replies.Replies`)."""
 
     async def more(
         self, interaction: discord.Interaction, kind: ReplyKind, offset: int, reference: str

@@ -10,8 +10,8 @@ import asyncio
 import logging
 from pathlib import Path
 
-from bot.errors import UserFacingError
-from bot.server_articles import (
+from bot.app.errors import UserFacingError
+from bot.app.server_articles import (
     NameTaken,
     UploadLimits,
     UploadRefused,

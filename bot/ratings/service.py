@@ -17,8 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from bot.settings import Settings
-from bot.store import (
+from bot.ratings.store import (
     SALT_FILE,
     Store,
     StoreInputError,
@@ -27,6 +26,7 @@ from bot.store import (
     database_url,
     redacted,
 )
+from bot.settings import Settings
 
 log = logging.getLogger("diplobrief")
 

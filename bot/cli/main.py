@@ -18,9 +18,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from bot import render
 from bot.defaults import DEFAULT_CORPUS_DIR, OfflineDefaults, parse_limits, settings_given
-from bot.text import terminal_safe, visible
+from bot.present import render
+from bot.present.text import terminal_safe, visible
 from retrieval.library import Library
 from retrieval.model import CorpusError
 from retrieval.parsing import ParseLimits, use_limits
@@ -164,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 class _TerminalSafe(io.TextIOBase):
-    """A text stream that writes through :func:`bot.text.terminal_safe`."""
+    """A text stream that writes through :func:`bot.present.text.terminal_safe`."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
@@ -191,7 +191,7 @@ def _run(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command in {"run", "sync"}:
-            from bot.run import run_bot  # imported here: only the bot needs discord
+            from bot.app.run import run_bot  # imported here: only the bot needs discord
 
             return run_bot(_read_settings(), sync_only=args.command == "sync")
         settings = _read_settings() if settings_given() else OfflineDefaults()
@@ -291,8 +291,8 @@ def _check(directory: Path, *, as_json: bool = False) -> int:
 
 def _ratings_report(settings: Any, args: argparse.Namespace) -> int:
     """`diplobrief report`: the ratings report, or --forget-before."""
-    from bot.ratings_report import build_report, parse_since, report_lines
-    from bot.store import SALT_FILE, Store, StoreUnavailableError, database_url
+    from bot.ratings.report import build_report, parse_since, report_lines
+    from bot.ratings.store import SALT_FILE, Store, StoreUnavailableError, database_url
 
     given = settings.database_url
     url = database_url(given.get_secret_value() if given else None, settings.data_dir)
@@ -430,7 +430,7 @@ def _sources(library: Library, args: argparse.Namespace) -> int:
 
 
 def _eval(library: Library, args: argparse.Namespace) -> int:
-    from bot.report import evaluate_files
+    from bot.cli.eval_report import evaluate_files
 
     for path in args.files:
         if not path.is_file():

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.store import sections_of
+from bot.ratings.store import sections_of
 from retrieval.text import STOP_WORDS, words
 
 TOP_DOWNVOTED = 10

@@ -15,7 +15,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot import limits
+from bot.app import limits
 
 log = logging.getLogger("diplobrief")
 

@@ -1,5 +1,5 @@
 """/corpus add, list and remove: a server's admins (Manage Server) keep their server's own
-articles from Discord. The file logic is :mod:`bot.server_articles`; this is the glue.
+articles from Discord. The file logic is :mod:`bot.app.server_articles`; this is the glue.
 
 Replace and Keep buttons (for an upload whose name is taken) keep their state in the
 custom_id and the held file on disk, so they work after a restart too.
@@ -17,11 +17,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits
-from bot.checks import manages_this_server
-from bot.embeds import list_embed, result_embed
-from bot.errors import UserFacingError, report_error
-from bot.server_articles import (
+from bot.app import limits
+from bot.app.checks import manages_this_server
+from bot.app.embeds import list_embed, result_embed
+from bot.app.errors import UserFacingError, report_error
+from bot.app.server_articles import (
     CheckedUpload,
     NameTaken,
     UploadLimits,
@@ -34,11 +34,11 @@ from bot.server_articles import (
     take_pending,
     upload_report,
 )
-from bot.text import truncate
+from bot.present.text import truncate
 from retrieval.text import slugify
 
 if TYPE_CHECKING:
-    from bot.client import DiploBot
+    from bot.app.client import DiploBot
 
 log = logging.getLogger(__name__)
 
