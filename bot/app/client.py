@@ -20,7 +20,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.corpora import Corpora
-from bot.app.errors import UserFacingError, report_error
+from bot.app.errors import report_error
+from bot.app.failures import UserFacingError
 from bot.app.feedback import DiscussButton, VoteButton
 from bot.app.overload import DiploTree
 from bot.app.replies import Replies, ReplyTiming
@@ -31,7 +32,7 @@ from bot.settings import Settings
 from retrieval.library import CorpusSet, Library
 from retrieval.query import warm_up
 
-log = logging.getLogger("diplobrief")
+log = logging.getLogger(__name__)
 
 HTTP_CONNECTIONS = 32
 EXTENSIONS = (

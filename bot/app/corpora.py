@@ -10,7 +10,7 @@ import asyncio
 import logging
 from pathlib import Path
 
-from bot.app.errors import UserFacingError
+from bot.app.failures import UserFacingError
 from bot.app.server_articles import (
     NameTaken,
     UploadLimits,
@@ -24,7 +24,7 @@ from retrieval.library import CorpusSet, Library, server_library
 from retrieval.model import CorpusError
 from retrieval.parsing import ParseLimits
 
-log = logging.getLogger("diplobrief")
+log = logging.getLogger(__name__)
 
 
 class Corpora:

@@ -10,6 +10,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.app import limits
+from bot.app.server_articles import CheckedUpload, UploadLimits, shown_name
 from bot.present.render import MARKDOWN_BOLD, briefing_title, excerpt_line, mark_excerpt
 from bot.present.text import code_span, counted, truncate
 from retrieval.briefing import Briefing
@@ -17,7 +18,6 @@ from retrieval.library import Library
 from retrieval.model import Article, Section
 
 if TYPE_CHECKING:
-    from bot.app.server_articles import UploadLimits
     from bot.ratings.report import RatingsReport
 
 BRAND_COLOUR = discord.Colour.dark_teal()
@@ -289,3 +289,17 @@ def report_embed(report: RatingsReport) -> discord.Embed:
     text = "\n".join(report_lines(report)).replace("`", "ˋ")
     body = truncate(text, limits.EMBED_DESCRIPTION - 8)
     return discord.Embed(title="Ratings report: this server", description=f"```\n{body}\n```")
+
+
+def upload_report(upload: CheckedUpload, summary: str) -> str:
+    """What the reply to an add says: check's line for the file, its warnings, and what
+    changed in the server's articles."""
+    article = upload.article
+    read_as = f"; read as {article.read_as}" if article.read_as else ""
+    title = escape_markdown(article.title)
+    lines = [
+        f"**OK** `{shown_name(upload.name)}`: {title} ({len(article.sections)} sections{read_as})"
+    ]
+    lines += [f"warning: {warning}" for warning in upload.warnings]
+    lines.append(summary)
+    return "\n".join(lines)

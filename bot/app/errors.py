@@ -10,16 +10,13 @@ import discord
 from discord import app_commands
 
 from bot.app.embeds import error_embed
+from bot.app.failures import UserFacingError
 
 log = logging.getLogger(__name__)
 
 # Discord's code for an interaction that was not answered in time (or already answered).
 UNKNOWN_INTERACTION = 10062
 ALREADY_ACKNOWLEDGED = 40060
-
-
-class UserFacingError(Exception):
-    """An error whose message is meant for the user as it is."""
 
 
 def describe_error(error: BaseException) -> tuple[str | None, bool]:

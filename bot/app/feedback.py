@@ -18,7 +18,8 @@ from typing import Any
 import discord
 
 from bot.app import limits
-from bot.app.errors import UserFacingError, report_error
+from bot.app.errors import report_error
+from bot.app.failures import UserFacingError
 from bot.app.views import QueryStore, ReplyKind
 from bot.present.text import truncate
 from bot.ratings.store import Vote

@@ -17,7 +17,7 @@ from discord import app_commands
 
 from bot.app import limits
 
-log = logging.getLogger("diplobrief")
+log = logging.getLogger(__name__)
 
 RECEIVED = "diplobrief.received"
 # Past this age a first response cannot reach Discord within its 3 seconds.

@@ -21,7 +21,8 @@ import discord
 from bot.app import limits
 from bot.app.corpora import Corpora
 from bot.app.embeds import briefing_embed, section_embeds
-from bot.app.errors import UserFacingError, report_error
+from bot.app.errors import report_error
+from bot.app.failures import UserFacingError
 from bot.app.feedback import COMMANDS, can_discuss, feedback_items, rated_answer
 from bot.app.overload import DEFER_BY_SECONDS, MovingAverage, ShedCounter, age, too_late
 from bot.app.views import BriefingView, QueryStore, ReplyKind, briefing_view
@@ -32,7 +33,7 @@ from retrieval.briefing import Briefing
 from retrieval.engine import Style, brief
 from retrieval.library import Library
 
-log = logging.getLogger("diplobrief")
+log = logging.getLogger(__name__)
 
 # Answer directly when the work is done by then; otherwise defer first, well inside
 # Discord's 3-second window.

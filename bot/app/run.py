@@ -20,7 +20,7 @@ from retrieval.model import CorpusError
 from retrieval.parsing import use_limits
 from retrieval.semantic import SemanticUnavailableError, encoder_for
 
-log = logging.getLogger("diplobrief")
+log = logging.getLogger(__name__)
 
 
 def token_problem(settings: Settings) -> str | None:

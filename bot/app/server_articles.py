@@ -20,9 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from discord.utils import escape_markdown
-
-from bot.app.errors import UserFacingError
+from bot.app.failures import UserFacingError
 from retrieval.corpus import ARTICLE_SUFFIXES, article_warnings, parse_article
 from retrieval.formats import ArticleInfo
 from retrieval.model import Article, CorpusError
@@ -54,7 +52,7 @@ class NameTaken(UploadRefused):
 
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"This server already has `{_shown(name)}`; upload the file again to replace it."
+            f"This server already has `{shown_name(name)}`; upload the file again to replace it."
         )
         self.name = name
 
@@ -92,14 +90,14 @@ def safe_article_name(filename: str) -> str:
     name = unicodedata.normalize("NFC", filename).strip()
     if "/" in name or "\\" in name or ".." in name:
         raise UploadRefused(
-            f"`{_shown(filename)}`: names with `/`, `\\` or `..` are not accepted; rename"
+            f"`{shown_name(filename)}`: names with `/`, `\\` or `..` are not accepted; rename"
             " the file and upload it again."
         )
     if not name or name.startswith(".") or _CONTROL.search(name) or _RESERVED.match(name):
-        raise UploadRefused(f"`{_shown(filename)}` is not a usable file name; rename the file.")
+        raise UploadRefused(f"`{shown_name(filename)}` is not a usable file name; rename the file.")
     if _DECEPTIVE.search(name):
         raise UploadRefused(
-            f"`{_shown(filename)}` holds invisible or direction-changing characters, which"
+            f"`{shown_name(filename)}` holds invisible or direction-changing characters, which"
             " can make it look like another name; rename the file."
         )
     if len(name) > MAX_NAME_CHARS or len(name.encode("utf-8")) > MAX_NAME_BYTES:
@@ -110,11 +108,11 @@ def safe_article_name(filename: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
         formats = ", ".join(sorted(ARTICLE_SUFFIXES))
-        raise UploadRefused(f"`{_shown(name)}` is not an article format ({formats}).")
+        raise UploadRefused(f"`{shown_name(name)}` is not an article format ({formats}).")
     return name
 
 
-def _shown(name: str) -> str:
+def shown_name(name: str) -> str:
     """A name as it can be shown inside a code span (controls and invisible characters
     as `?`)."""
     return _DECEPTIVE.sub("?", _CONTROL.sub("?", name)).replace("`", "'")[:MAX_NAME_CHARS]
@@ -149,7 +147,7 @@ def check_size(size: int, name: str, folder: Path, limits: UploadLimits) -> None
     the server past its number of files or bytes (a replaced file frees its own)."""
     if size > limits.max_file_bytes:
         raise UploadRefused(
-            f"`{_shown(name)}` is {size / 1048576:.1f} MB; files up to"
+            f"`{shown_name(name)}` is {size / 1048576:.1f} MB; files up to"
             f" {limits.max_file_bytes / 1048576:.0f} MB are accepted."
         )
     files = {stored.name: stored.size for stored in stored_files(folder)}
@@ -183,7 +181,9 @@ def check_upload(
     try:
         article = parse_article(data, Path(name).suffix, info, limits=limits)
     except CorpusError as error:
-        raise UploadRefused(f"`{_shown(name)}` was not added: {_reason(error, info)}.") from error
+        raise UploadRefused(
+            f"`{shown_name(name)}` was not added: {_reason(error, info)}."
+        ) from error
     return CheckedUpload(name, data, article, tuple(article_warnings(article)))
 
 
@@ -268,15 +268,3 @@ def _drop_stale(pending: Path) -> None:
         with contextlib.suppress(OSError):
             if entry.stat().st_mtime < cutoff:
                 entry.unlink()
-
-
-def upload_report(upload: CheckedUpload, summary: str) -> str:
-    """What the reply to an add says: check's line for the file, its warnings, and what
-    changed in the server's articles."""
-    article = upload.article
-    read_as = f"; read as {article.read_as}" if article.read_as else ""
-    title = escape_markdown(article.title)
-    lines = [f"**OK** `{_shown(upload.name)}`: {title} ({len(article.sections)} sections{read_as})"]
-    lines += [f"warning: {warning}" for warning in upload.warnings]
-    lines.append(summary)
-    return "\n".join(lines)

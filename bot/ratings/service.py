@@ -28,7 +28,7 @@ from bot.ratings.store import (
 )
 from bot.settings import Settings
 
-log = logging.getLogger("diplobrief")
+log = logging.getLogger(__name__)
 
 # How long after a failure the store is tried again: the first wait, doubled after each
 # failure up to the last.

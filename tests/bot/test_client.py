@@ -11,7 +11,8 @@ from discord.ext import commands
 from pydantic import ValidationError
 
 from bot.app.client import create_bot
-from bot.app.errors import UserFacingError, describe_error
+from bot.app.errors import describe_error
+from bot.app.failures import UserFacingError
 from bot.cli.main import main
 from bot.settings import Settings
 from retrieval.library import Library

@@ -304,9 +304,9 @@ async def test_logs_one_line_per_command_without_query_or_token(
 ) -> None:
     import logging
 
-    with caplog.at_level(logging.INFO, logger="diplobrief"):
+    with caplog.at_level(logging.INFO, logger="bot"):
         await deliver(bot, command_payload("brief", topic="secret topic about peacekeeping"))
-    lines = [r.getMessage() for r in caplog.records if r.name == "diplobrief"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.app.replies"]
     assert len(lines) == 1
     assert lines[0].startswith("/brief query_len=31 hits=")
     assert "secret" not in lines[0]

@@ -233,7 +233,7 @@ async def test_with_an_unusable_data_dir_the_bot_answers_and_says_once_ratings_a
 ) -> None:
     not_a_folder = tmp_path / "data"
     not_a_folder.write_text("a file where DATA_DIR should be")
-    with caplog.at_level(logging.WARNING, logger="diplobrief"):
+    with caplog.at_level(logging.WARNING, logger="bot"):
         async with running_bot(fake, library, data_dir=not_a_folder):
             message = await ask(fake, "What is defense diplomacy?")
             assert first_embed(message)["title"] == "What is defense diplomacy?"

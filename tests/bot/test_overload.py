@@ -24,7 +24,7 @@ def _aged(payload: dict, seconds: float) -> dict:
 async def test_an_interaction_too_old_to_answer_is_shed_quietly(
     bot: DiploBot, recorder: RecordingAdapter, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="diplobrief"):
+    with caplog.at_level(logging.WARNING, logger="bot"):
         await deliver(bot, _aged(command_payload("brief", topic="peacekeeping"), 2.8))
     assert recorder.callbacks() == [], "no late response (it would only earn a 10062)"
     assert bot.tree.shed.total == 1

@@ -20,7 +20,7 @@ async def test_off_said_once_then_on_again_when_the_store_can_be_used(
     data_dir.write_text("a file where the folder should be")
     ratings = Ratings(make_settings(data_dir=data_dir), retry_seconds=0)
     vote = Vote(1, 2, 3, "ask", "lexical", "q", (), up=True)
-    with caplog.at_level(logging.WARNING, logger="diplobrief"):
+    with caplog.at_level(logging.WARNING, logger="bot"):
         await ratings.open()
         assert not ratings.available
         assert not await ratings.vote(vote)

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.app.asking import message_question
 from bot.app.checks import MAX_QUERY_LENGTH, by_user, search_cooldown
-from bot.app.errors import UserFacingError
+from bot.app.failures import UserFacingError
 from bot.app.suggest import cached_topics, topic_suggestions
 from bot.app.views import ReplyKind
 

@@ -19,8 +19,9 @@ from discord.ext import commands
 
 from bot.app import limits
 from bot.app.checks import manages_this_server
-from bot.app.embeds import list_embed, result_embed
-from bot.app.errors import UserFacingError, report_error
+from bot.app.embeds import list_embed, result_embed, upload_report
+from bot.app.errors import report_error
+from bot.app.failures import UserFacingError
 from bot.app.server_articles import (
     CheckedUpload,
     NameTaken,
@@ -32,7 +33,6 @@ from bot.app.server_articles import (
     safe_article_name,
     stored_files,
     take_pending,
-    upload_report,
 )
 from bot.present.text import truncate
 from retrieval.text import slugify

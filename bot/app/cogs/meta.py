@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.app.checks import by_server, is_bot_owner, manages_this_server, reload_cooldown
 from bot.app.embeds import help_embed, report_embed, sources_embed
-from bot.app.errors import UserFacingError
+from bot.app.failures import UserFacingError
 from bot.ratings.report import build_report, parse_since
 
 if TYPE_CHECKING:

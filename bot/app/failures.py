@@ -1,0 +1,9 @@
+"""The domain error every part of the bot raises for the user to read (no imports, so
+that pure modules such as :mod:`bot.app.server_articles` can raise it without reaching
+the error reply, which renders embeds)."""
+
+from __future__ import annotations
+
+
+class UserFacingError(Exception):
+    """An error whose message is meant for the user as it is."""
