@@ -257,7 +257,7 @@ def no_case_embed(name: str, suggestions: Sequence[str]) -> discord.Embed:
 
 
 def result_embed(title: str, description: str) -> discord.Embed:
-    """The reply to an add, a replace or a remove."""
+    """The reply to an add, a replace, a remove or a reload (its summary may be long)."""
     return discord.Embed(
         title=truncate(title, limits.EMBED_TITLE),
         description=truncate(description, limits.EMBED_DESCRIPTION),

@@ -201,3 +201,21 @@ async def test_guild_corpora_are_isolated(corpus_dir: Path, recorder: RecordingA
         assert "nothing on this topic" in first_embed(refused["data"])["description"]
     assert len(first_embed(other_sources["data"])["fields"]) == 5
     assert len(first_embed(own_sources["data"])["fields"]) == 6
+
+
+async def test_a_long_reload_summary_fits_one_embed(
+    corpus_dir: Path, recorder: RecordingAdapter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_settings(corpus_dir=corpus_dir, reload_cooldown=0)
+    async with running(create_bot(settings, CorpusSet.load(corpus_dir))) as bot:
+        bot.owner_id = USER_ID
+
+        async def long_summary() -> str:
+            return "\n".join(f"added article-{n}.md" for n in range(1000))  # ~20,000 chars
+
+        monkeypatch.setattr(bot.serving, "reload", long_summary)
+        bot._connection.parse_interaction_create(command_payload("reload"))
+        await settle()
+        embed = first_embed(recorder.sent_messages()[-1])
+        assert embed["title"] == "Corpus reloaded"
+        assert 4000 < len(embed["description"]) <= 4096

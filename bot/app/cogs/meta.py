@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.checks import by_server, is_bot_owner, manages_this_server, reload_cooldown
-from bot.app.embeds import help_embed, report_embed, sources_embed
+from bot.app.embeds import help_embed, report_embed, result_embed, sources_embed
 from bot.app.failures import UserFacingError
 from bot.ratings.report import build_report, parse_since
 
@@ -65,9 +65,7 @@ class AdminCog(commands.Cog):
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
         summary = await work()
-        await interaction.followup.send(
-            embed=discord.Embed(title=title, description=summary), ephemeral=True
-        )
+        await interaction.followup.send(embed=result_embed(title, summary), ephemeral=True)
 
 
 class ReportCog(commands.Cog):
