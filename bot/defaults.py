@@ -1,17 +1,23 @@
 """What the offline commands need to know about settings without importing
 pydantic-settings (a fifth of a `diplobrief brief` process): the defaults, and the names
-of the settings, so the CLI can tell whether any were given."""
+of the settings, so the CLI can tell whether any were given.
+
+The defaults the offline commands read are written here once: :class:`OfflineDefaults`
+and :class:`bot.settings.Settings` both take them from the constants below (a test holds
+the two equal)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from retrieval.parsing import DEFAULT_LIMITS, ParseLimits
 
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+SearchMode = Literal["lexical", "hybrid"]
+DEFAULT_SEARCH_MODE: SearchMode = "hybrid"
 
 
 def default_data_dir() -> Path:
@@ -56,10 +62,11 @@ SETTING_NAMES: frozenset[str] = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class OfflineDefaults:
-    """The settings an offline command reads, at their defaults."""
+    """The settings an offline command reads, at their defaults (the same as
+    :class:`bot.settings.Settings`', from the same constants)."""
 
     corpus_dir: Path = DEFAULT_CORPUS_DIR
-    search_mode: str = "hybrid"
+    search_mode: SearchMode = DEFAULT_SEARCH_MODE
     data_dir: Path = field(default_factory=default_data_dir)
     database_url: None = None
     parse_max_mb: int = DEFAULT_LIMITS.max_inflated_mb

@@ -1,15 +1,15 @@
 """Settings from the environment and `.env` (pydantic-settings), built once in the CLI
-and passed down; never at import time."""
+and passed down; never at import time. The defaults the offline commands read come from
+:mod:`bot.defaults`, written there once."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.defaults import DEFAULT_CORPUS_DIR, default_data_dir
+from bot.defaults import DEFAULT_CORPUS_DIR, DEFAULT_SEARCH_MODE, SearchMode, default_data_dir
 from retrieval.parsing import DEFAULT_LIMITS
 
 
@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     log_queries: bool = False
     shard_count: int | None = Field(default=None, ge=1)
     shard_ids: list[int] | None = None
-    search_mode: Literal["lexical", "hybrid"] = "hybrid"
+    search_mode: SearchMode = DEFAULT_SEARCH_MODE
     # Who may reload the shared corpus (besides the application's owner).
     owner_ids: list[int] = Field(default_factory=list)
     reload_cooldown: float = Field(default=60.0, ge=0)

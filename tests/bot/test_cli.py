@@ -181,6 +181,24 @@ def test_setting_names_are_the_settings_fields() -> None:
     assert {name.upper() for name in Settings.model_fields} == SETTING_NAMES
 
 
+def test_the_offline_defaults_are_the_settings_defaults(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Both read one set of constants (bot/defaults.py): an offline command without
+    # settings behaves as one whose settings are all at their defaults.
+    from dataclasses import fields
+
+    from bot.defaults import OfflineDefaults
+    from bot.settings import Settings
+
+    for name in (*SETTING_NAMES, "XDG_DATA_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    settings, offline = Settings(_env_file=None), OfflineDefaults()
+    for field in fields(OfflineDefaults):
+        assert getattr(settings, field.name) == getattr(offline, field.name), field.name
+
+
 def _offline_brief(cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     script = (
         "import sys; from bot.cli.main import main; code = main(['brief', 'peacekeeping']);\n"
