@@ -14,7 +14,7 @@ MAX_QUERY_LENGTH = MAX_QUERY_CHARS
 
 def search_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown:
     """Per-user cooldown on the search commands, from the settings."""
-    settings = interaction.client.settings  # type: ignore[attr-defined]
+    settings = interaction.client.settings  # type: ignore[attr-defined]  # the client is DiploBot; typing it here would import the client into this module (a cycle)
     return app_commands.Cooldown(settings.cooldown_rate, settings.cooldown_per)
 
 
@@ -26,7 +26,7 @@ def by_user(interaction: discord.Interaction) -> int:
 async def is_bot_owner(interaction: discord.Interaction) -> bool:
     """The application's owner, or one of OWNER_IDS."""
     try:
-        return await interaction.client.is_owner(interaction.user)  # type: ignore[attr-defined]
+        return await interaction.client.is_owner(interaction.user)  # type: ignore[attr-defined]  # Client has is_owner only as commands.Bot
     except discord.HTTPException:
         return False
 
@@ -43,7 +43,7 @@ def manages_this_server(interaction: discord.Interaction) -> bool:
 
 def reload_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
     """One /reload per RELOAD_COOLDOWN seconds, per server (per user in DMs)."""
-    seconds = interaction.client.settings.reload_cooldown  # type: ignore[attr-defined]
+    seconds = interaction.client.settings.reload_cooldown  # type: ignore[attr-defined]  # the client is DiploBot; typing it here would import the client into this module (a cycle)
     return app_commands.Cooldown(1, seconds) if seconds > 0 else None
 
 

@@ -102,7 +102,7 @@ class DiploBot(commands.AutoShardedBot):
             await self.load_extension(extension)
         self.add_dynamic_items(MoreButton, ReadSectionSelect, VoteButton, DiscussButton)
         await self.ratings.open()
-        self.tree.on_error = report_error  # type: ignore[method-assign]
+        self.tree.on_error = report_error  # type: ignore[method-assign]  # discord.py's documented way to set the tree's handler
         if self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import discord
 
@@ -46,7 +46,7 @@ _ESCAPED = re.compile(r"\\(.)")  # a markdown escape in shown text
 # custom_id keeps for the query reference (a stored query's key takes 17).
 KEY_CHARS = 12
 MIN_QUERY_ROOM = 17
-THREAD_ARCHIVE_MINUTES = 1440  # a study discussion stays open a day without messages
+THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a study discussion stays open a day without messages
 # Discord's code when a message already has its thread.
 THREAD_ALREADY_CREATED = 160004
 # Channels where a message can start a public thread: text and announcement channels.
@@ -92,7 +92,7 @@ def vote_from_press(interaction: discord.Interaction, *, up: bool, rated: Rated)
     message = interaction.message
     if message is None:
         raise UserFacingError("That answer can no longer be rated.")
-    replies = interaction.client.replies  # type: ignore[attr-defined]  # DiploBot's; no import cycle
+    replies = interaction.client.replies  # type: ignore[attr-defined]  # the client is DiploBot; typing it here would import the client into this module (a cycle)
     query = replies.query_store.resolve(rated.query_reference) if rated.query_reference else None
     library = replies.library_for(interaction)
     return Vote(
@@ -143,7 +143,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=VOTE_TEMPLA
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             vote = vote_from_press(interaction, up=self.up, rated=self.rated)
-            ratings = interaction.client.ratings  # type: ignore[attr-defined]
+            ratings = interaction.client.ratings  # type: ignore[attr-defined]  # the client is DiploBot; typing it here would import the client into this module (a cycle)
             stored = await ratings.vote_in_time(vote)  # the reply within Discord's 3 s
             await interaction.response.send_message(thanks(vote.up, stored), ephemeral=True)
         except Exception as error:  # one bad press never takes the bot down
@@ -242,9 +242,9 @@ async def open_thread(interaction: discord.Interaction) -> None:
     )
 
 
-def feedback_items(rated: Rated, *, discuss: bool) -> list[discord.ui.Item[discord.ui.View]]:
+def feedback_items(rated: Rated, *, discuss: bool) -> list[discord.ui.Item[Any]]:
     """👍, 👎 and (where threads may be opened) Discuss, for one row."""
-    items: list[discord.ui.Item[discord.ui.View]] = [
+    items: list[discord.ui.Item[Any]] = [
         VoteButton(True, rated),
         VoteButton(False, rated),
     ]

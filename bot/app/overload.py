@@ -93,7 +93,7 @@ class ShedCounter:
             self._unlogged, self._logged_at = 0, now
 
 
-class DiploTree(app_commands.CommandTree):  # type: ignore[type-arg]
+class DiploTree(app_commands.CommandTree):  # type: ignore[type-arg]  # generic over the client, which imports this module
     """The command tree: stamps each interaction on arrival, and sheds those already too
     old to answer when their turn comes."""
 

@@ -66,10 +66,10 @@ def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
     return 0
 
 
-class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]  # its stream is whatever sys.stderr is at each write
     """A handler writing to whatever ``sys.stderr`` is when it writes."""
 
-    @property  # type: ignore[override]
+    @property  # type: ignore[override]  # a read-only view of sys.stderr replaces the attribute
     def stream(self) -> Any:
         return sys.stderr
 
@@ -115,7 +115,7 @@ async def _sync_globally(bot: discord.Client, token: str) -> None:
     async with bot:
         # Logging in runs setup_hook, which loads the commands.
         await asyncio.wait_for(bot.login(token), STARTUP_TIMEOUT_SECONDS)
-        synced = await bot.tree.sync()  # type: ignore[attr-defined]
+        synced = await bot.tree.sync()  # type: ignore[attr-defined]  # bot is a DiploBot, typed Client where it is made
         print(f"synced {len(synced)} commands globally")
 
 

@@ -84,7 +84,7 @@ class ReplyFlow(Protocol):
 
 
 def _flow(interaction: discord.Interaction) -> ReplyFlow:
-    return interaction.client.replies  # type: ignore[attr-defined]
+    return interaction.client.replies  # type: ignore[attr-defined]  # the client is DiploBot; typing it here would import the client into this module (a cycle)
 
 
 def more_custom_id(kind: ReplyKind, offset: int, reference: str) -> str:
@@ -143,7 +143,8 @@ class ReadSectionSelect(
         return cls(list(getattr(item, "options", [])) or None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        values = (interaction.data or {}).get("values") or ["-"]
+        data: dict[str, Any] = dict(interaction.data or {})
+        values = data.get("values") or ["-"]
         await _flow(interaction).read_section(interaction, str(values[0]))
 
 
@@ -162,7 +163,7 @@ class BriefingView(discord.ui.View):
                 continue
             target = child.item if isinstance(child, discord.ui.DynamicItem) else child
             if hasattr(target, "disabled"):
-                target.disabled = True  # type: ignore[union-attr]
+                target.disabled = True  # type: ignore[union-attr]  # only buttons and selects are kept, both have it
 
     async def on_timeout(self) -> None:
         self.disable_all()

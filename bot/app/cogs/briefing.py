@@ -72,7 +72,9 @@ class BriefingCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         library = self.bot.replies.library_for(interaction)
         # Indexed once per library, off the event loop; then each keystroke is cheap.
-        topics = cached_topics(library) or await asyncio.to_thread(topic_suggestions, library)
+        topics = cached_topics(library)
+        if topics is None:
+            topics = await asyncio.to_thread(topic_suggestions, library)
         return [app_commands.Choice(name=t, value=t) for t in topics.matching(current)]
 
     @app_commands.command(

@@ -94,7 +94,7 @@ class ReplaceButton(discord.ui.DynamicItem[discord.ui.Button], template=REPLACE_
             await report_error(interaction, error)
 
     async def _answer(self, interaction: discord.Interaction) -> None:
-        bot: DiploBot = interaction.client  # type: ignore[assignment]
+        bot: DiploBot = interaction.client  # type: ignore[assignment]  # Interaction's client is typed Client; here it is always DiploBot
         guild_id = _admin_server(interaction)
         folder = bot.serving.server_folder(guild_id)
         name, data = await asyncio.to_thread(take_pending, folder, self.token)
