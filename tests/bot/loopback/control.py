@@ -8,10 +8,14 @@ public method as ``POST /_control/<name>`` (JSON keyword arguments in, JSON out)
 from __future__ import annotations
 
 import asyncio
+import atexit
 import base64
 import contextlib
 import inspect
+import select
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -59,7 +63,9 @@ class Operations:
     ) -> list[dict[str, Any]]:
         """Wait for the answers to many interactions: until each is answered, or is past
         Discord's deadline unanswered (the fake refuses a later answer, so none will
-        come: a shed interaction ends the wait then, not at ``timeout``)."""
+        come: a shed interaction ends the wait then, not at ``timeout``); and, as
+        :meth:`wait` does, until each deferred one has its edit or follow-up too (on a
+        busy machine the edit can come well after the deferral)."""
         interactions = [self.fake.interactions[i] for i in ids]
         end = time.monotonic() + timeout
         while time.monotonic() < end:
@@ -68,6 +74,10 @@ class Operations:
             if all(now - i.sent_at > self.fake.deadline + 0.25 for i in pending):
                 break
             await asyncio.sleep(0.02)
+        await _until(
+            lambda: not any(map(_deferred_without_text, interactions)),
+            max(0.0, end - time.monotonic()),
+        )
         await asyncio.sleep(settle)
         return [_describe(i) for i in interactions]
 
@@ -167,6 +177,10 @@ class Operations:
         """How late a callback may come before it gets 10062 Unknown interaction."""
         self.fake.deadline = seconds
 
+    async def reset(self) -> None:
+        """Forget everything the last test did (see :meth:`FakeDiscord.reset`)."""
+        await self.fake.reset()
+
     async def state(self) -> dict[str, Any]:
         """Every request recorded, the IDENTIFY and RESUME payloads, the synced commands."""
         fake = self.fake
@@ -220,6 +234,15 @@ async def _until(condition: Any, timeout: float) -> None:
         await asyncio.sleep(0.01)
 
 
+def _deferred_without_text(interaction: Interaction) -> bool:
+    """Deferred, and neither its edit nor a follow-up has come yet."""
+    return bool(
+        interaction.callbacks
+        and interaction.callbacks[0].get("type") == Callback.DEFERRED_CHANNEL_MESSAGE
+        and not (interaction.edits or interaction.followups)
+    )
+
+
 def _describe(interaction: Interaction) -> dict[str, Any]:
     return {
         "id": interaction.payload["id"],
@@ -270,44 +293,33 @@ class RemoteFake(LoopbackAddress):
     Every operation is called by its name with the same arguments (``await
     fake.close_gateway(4000)``); ``wait``, ``wait_all`` and ``interact`` return
     :class:`Answer` objects.
+
+    The process is started once per number of guilds and kept for the rest of the run
+    (:func:`_fake_process`); :meth:`start` resets it, so that each test finds a fake as
+    new, without paying a Python start and the imports of discord.py and aiohttp.
     """
 
     def __init__(self, *, guilds: int = 1) -> None:
         self.guilds = guilds
         self.port = 0
-        self._process: asyncio.subprocess.Process | None = None
         self._session: Any = None
 
     async def start(self) -> None:
-        """Start the fake's process and wait for its port."""
+        """Find (or start) the fake's process, reset it, and open a control session."""
         import aiohttp
 
-        self._process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "tests.bot.loopback",
-            str(self.guilds),
-            stdout=asyncio.subprocess.PIPE,
-            stdin=asyncio.subprocess.PIPE,
-            cwd=str(Path(__file__).resolve().parents[3]),
+        self.port = await asyncio.get_running_loop().run_in_executor(
+            None, _fake_process, self.guilds
         )
-        assert self._process.stdout is not None
-        line = await asyncio.wait_for(self._process.stdout.readline(), timeout=30)
-        self.port = int(line.decode().split()[1])
         self._session = aiohttp.ClientSession()
+        await self.call("reset")
 
     async def stop(self) -> None:
-        """Close the control session and end the fake's process."""
+        """Close the control session; the process stays for the next test (it ends
+        when the test run does: :func:`stop_fakes`, or its stdin closing)."""
         if self._session is not None:
             await self._session.close()
-        if self._process is not None and self._process.returncode is None:
-            assert self._process.stdin is not None
-            self._process.stdin.close()
-            try:
-                await asyncio.wait_for(self._process.wait(), timeout=5)
-            except TimeoutError:
-                self._process.kill()
-                await self._process.wait()
+            self._session = None
 
     async def call(self, name: str, **arguments: Any) -> Any:
         """Run one operation in the fake's process."""
@@ -338,6 +350,52 @@ class RemoteFake(LoopbackAddress):
         )
 
 
+# The fakes' processes, by number of guilds, and the port each listens on.
+_processes: dict[int, tuple[subprocess.Popen[bytes], int]] = {}
+_processes_lock = threading.Lock()
+
+
+def _fake_process(guilds: int) -> int:
+    """The port of a running fake with ``guilds`` guilds, started if there is none yet
+    (or the last one has exited)."""
+    with _processes_lock:
+        running = _processes.get(guilds)
+        if running is not None and running[0].poll() is None:
+            return running[1]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.bot.loopback", str(guilds)],
+            stdout=subprocess.PIPE,
+            stdin=subprocess.PIPE,
+            cwd=str(Path(__file__).resolve().parents[3]),
+        )
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], 30)
+        line = process.stdout.readline() if ready else b""
+        if not line.startswith(b"PORT "):
+            process.kill()
+            process.wait()
+            raise AssertionError(f"the fake Discord did not start: {line!r}")
+        port = int(line.decode().split()[1])
+        _processes[guilds] = (process, port)
+        return port
+
+
+@atexit.register
+def stop_fakes() -> None:
+    """End every fake's process: closing its stdin stops it."""
+    with _processes_lock:
+        for process, _port in _processes.values():
+            if process.poll() is None:
+                assert process.stdin is not None
+                process.stdin.close()
+                try:
+                    process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        _processes.clear()
+
+
 def _named(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
     """Positional arguments of an operation, named as its signature names them."""
     parameters = list(inspect.signature(getattr(Operations, name)).parameters)[1:]
@@ -360,7 +418,7 @@ def pointed_at(fake: LoopbackAddress) -> Iterator[None]:
 
 @contextlib.asynccontextmanager
 async def loopback(*, guilds: int = 1) -> AsyncIterator[RemoteFake]:
-    """A fake Discord started in its own process, with discord.py pointed at it."""
+    """A fake Discord in its own process, as new, with discord.py pointed at it."""
     fake = RemoteFake(guilds=guilds)
     await fake.start()
     try:

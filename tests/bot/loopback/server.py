@@ -154,6 +154,12 @@ class FakeDiscord(LoopbackAddress):
 
     def __init__(self, *, guilds: int = 1) -> None:
         self.guild_ids = [GUILD_ID + i for i in range(guilds)]
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self._forget()
+
+    def _forget(self) -> None:
+        """Everything a test sees or changes, as when the fake has just started."""
         self.requests: list[Recorded] = []
         self.interactions: dict[str, Interaction] = {}
         self.sessions: list[Gateway] = []
@@ -161,8 +167,6 @@ class FakeDiscord(LoopbackAddress):
         self.resumes: list[dict[str, Any]] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.faults: dict[str, list[Fault]] = {}
-        self._runner: web.AppRunner | None = None
-        self.port = 0
         self._session_seq: dict[str, int] = {}
         self.deadline = INTERACTION_DEADLINE_SECONDS
         self.files: dict[str, bytes] = {}
@@ -204,11 +208,25 @@ class FakeDiscord(LoopbackAddress):
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
+        await self._close_sessions()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def reset(self) -> None:
+        """Back to the state of a fake just started, on the same port: the open-loop
+        sender stopped, every gateway session closed, every record, fault, file, thread
+        and setting forgotten. One fake process then serves one test after another."""
+        if self.firing is not None and not self.firing.done():
+            self.firing.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.firing
+        await self._close_sessions()
+        self._forget()
+
+    async def _close_sessions(self) -> None:
         for session in self.sessions:
             with contextlib.suppress(Exception):
                 await session.ws.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     # -- faults ---------------------------------------------------------------------
 
