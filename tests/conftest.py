@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,45 @@ def _parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     parse_cache.use_folder(tmp_path_factory.mktemp("parsed"))
     yield
     parse_cache.use_folder(None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_sentence_model() -> Iterator[None]:
+    """The sentence model is loaded once for the session. The CLI run in-process, and
+    every hybrid Library a test builds, asks ``encoder_for("hybrid")`` for it: loading it
+    (reading and hashing the model file, making the ONNX Runtime session) took 0.2 s a
+    time, over 40 times a run. Where the runtime cannot be imported (a test hides it),
+    the call is the product's own, and fails as it does."""
+    from retrieval import semantic
+
+    original = semantic.encoder_for
+    loaded: list[semantic.Encoder] = []
+
+    def encoder_for(search_mode: str) -> semantic.Encoder | None:
+        if search_mode == "hybrid" and loaded and _runtime_importable():
+            return loaded[0]
+        encoder = original(search_mode)
+        if encoder is not None and not loaded:
+            loaded.append(encoder)
+        return encoder
+
+    with pytest.MonkeyPatch.context() as patch:
+        # Modules that imported the name already (in collection) hold their own
+        # reference; those imported later take the one set in retrieval.semantic.
+        for name, module in list(sys.modules.items()):
+            ours = name.split(".")[0] in {"bot", "retrieval", "tests"}
+            if ours and getattr(module, "encoder_for", None) is original:
+                patch.setattr(module, "encoder_for", encoder_for)
+        yield
+
+
+def _runtime_importable() -> bool:
+    try:
+        import onnxruntime  # noqa: F401
+        import tokenizers  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 @pytest.fixture(scope="session")
