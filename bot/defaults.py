@@ -2,22 +2,22 @@
 pydantic-settings (a fifth of a `diplobrief brief` process): the defaults, and the names
 of the settings, so the CLI can tell whether any were given.
 
-The defaults the offline commands read are written here once: :class:`OfflineDefaults`
-and :class:`bot.settings.Settings` both take them from the constants below (a test holds
-the two equal)."""
+The defaults the offline commands read are each written once: :class:`OfflineDefaults`
+and :class:`bot.settings.Settings` both take them from the same constants (the corpus
+and data folders here, the search mode from :mod:`retrieval.config`, the parse limits
+from :mod:`retrieval.parsing`; a test holds the two equal)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from retrieval.config import DEFAULT_SEARCH_MODE, SearchMode
 from retrieval.parsing import DEFAULT_LIMITS, ParseLimits
 
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
-SearchMode = Literal["lexical", "hybrid"]
-DEFAULT_SEARCH_MODE: SearchMode = "hybrid"
 
 
 def default_data_dir() -> Path:

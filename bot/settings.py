@@ -9,7 +9,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.defaults import DEFAULT_CORPUS_DIR, DEFAULT_SEARCH_MODE, SearchMode, default_data_dir
+from bot.defaults import DEFAULT_CORPUS_DIR, default_data_dir
+from retrieval.config import DEFAULT_SEARCH_MODE, SearchMode
 from retrieval.parsing import DEFAULT_LIMITS
 
 

@@ -1,8 +1,27 @@
-"""The tunable knobs of search, in one frozen object, measured on the development set."""
+"""The search modes, and the tunable knobs of search in one frozen object, measured on
+the development set."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final, Literal
+
+# The search modes (SEARCH_MODE), each with what it fuses with BM25. A mode's name is what
+# a briefing's JSON, a vote and `diplobrief eval` report, and it names the weights fitted
+# for it (retrieval/data/sentence-ranker.json and abstention.json).
+SearchMode = Literal["hybrid", "lexical"]
+SEARCH_MODES: Final[Mapping[SearchMode, str]] = MappingProxyType(
+    {
+        "hybrid": "BM25 fused with the sentence model, all-MiniLM-L6-v2 on ONNX Runtime",
+        "lexical": (
+            "BM25 fused with the bundled word vectors for the words a query has and the"
+            " corpus lacks; no sentence model"
+        ),
+    }
+)
+DEFAULT_SEARCH_MODE: Final[SearchMode] = "hybrid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +53,13 @@ class SearchConfig:
     semantic_weight: float = 1.0
     rrf_k: float = 10.0
     fusion_depth: int = 30
-    # Without the semantic extra: the word vectors of retrieval.wordvectors, fused as
-    # above for the part of a query the corpus has no words for. Their share is
+    # The lexical mode (no sentence model): the word vectors of retrieval.wordvectors,
+    # fused as above for the part of a query the corpus has no words for. Their share is
     # semantic_alpha x min(1, reach x the share of the query's information the corpus
     # lacks): nothing when it has every word, all of semantic_alpha once a third is
     # missing (reach measured on half A of the development set: 1, 1.5, 2, 3, 4).
+    # They are part of that mode, not a setting: off only to measure what they add, and
+    # a library says so (Library.mode_description).
     word_vectors: bool = True
     word_vector_reach: float = 3.0
     # Facet words added for the kind of question asked (`what stops …` -> challenges).

@@ -17,7 +17,7 @@ import numpy as np
 
 from retrieval.abstention import Evidence, answerable
 from retrieval.cases import CaseCatalogue, Curation, extract_cases, read_curation
-from retrieval.config import DEFAULT_CONFIG, SearchConfig
+from retrieval.config import DEFAULT_CONFIG, SEARCH_MODES, SearchConfig, SearchMode
 from retrieval.corpus import SERVER_FOLDER, LoadedCorpus, SkippedFile, load_corpus, scan_corpus
 from retrieval.index import BM25Index, Hit, hits_from_scores
 from retrieval.model import Article, CorpusError, Section
@@ -349,9 +349,18 @@ class Library:
         return best_section / mass, best_sentence / mass
 
     @property
-    def mode(self) -> str:
-        """`hybrid` when an embedding model is attached, else `lexical`."""
+    def mode(self) -> SearchMode:
+        """`hybrid` when an embedding model is attached, else `lexical` (BM25 and the word
+        vectors: see :data:`retrieval.config.SEARCH_MODES`)."""
         return "hybrid" if self.encoder is not None else "lexical"
+
+    @property
+    def mode_description(self) -> str:
+        """What this library fuses with BM25: its mode's, or BM25 alone when the
+        evaluation turned the lexical mode's word vectors off."""
+        if self.encoder is None and not self.uses_word_vectors:
+            return "BM25 alone: the lexical mode without its word vectors"
+        return SEARCH_MODES[self.mode]
 
     def _fused(self, query: Query, similarity: np.ndarray, alpha: float, top_k: int) -> list[Hit]:
         """BM25 scores and embedding similarities fused (see SearchConfig.fusion), the

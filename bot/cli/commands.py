@@ -226,35 +226,50 @@ def sources(library: Library, args: argparse.Namespace) -> int:
 
 
 def evaluate(library: Library, args: argparse.Namespace) -> int:
-    """`eval`: the library measured against evaluation files (with `--mode hybrid`,
-    lexical as ours and hybrid beside it)."""
+    """`eval`: the library measured against evaluation files, in the mode `--mode`
+    names (see :func:`_eval_libraries`); the output names each mode measured and what it
+    fuses with BM25."""
     from bot.cli.eval_report import evaluate_files
 
     for path in args.files:
         if not path.is_file():
             raise UsageError(f"{path}: evaluation file not found")
-    hybrid = None
-    if args.mode == "hybrid":  # lexical as ours, hybrid beside it
-        from retrieval.semantic import encoder_for
-
-        directory = library.directory or DEFAULT_CORPUS_DIR
-        hybrid = (
-            library
-            if library.mode == "hybrid"
-            else load_library(directory, encoder=encoder_for("hybrid"))
-        )
-        library = load_library(directory) if library.mode == "hybrid" else library
+    library, hybrid = _eval_libraries(library, args.mode)
     try:
         data, text = evaluate_files(library, args.files, baseline=args.baseline, hybrid=hybrid)
     except (ValueError, KeyError, TypeError) as error:
         raise UsageError(f"not an evaluation file of a known shape ({error})") from error
-    modes = {"ours": library.mode, **({"hybrid": hybrid.mode} if hybrid is not None else {})}
+    systems = {"ours": library, **({"hybrid": hybrid} if hybrid is not None else {})}
+    modes = {name: system.mode for name, system in systems.items()}
     if args.json:
-        print_json({"modes": modes, **data})
+        uses = {name: system.mode_description for name, system in systems.items()}
+        print_json({"modes": modes, "uses": uses, **data})
     else:
-        print("Search mode: " + ", ".join(f"{name} {mode}" for name, mode in modes.items()))
+        print(
+            "Search mode: "
+            + "; ".join(f"{name} {s.mode} ({s.mode_description})" for name, s in systems.items())
+        )
         print(text)
     return EXIT_OK
+
+
+def _eval_libraries(library: Library, mode: str | None) -> tuple[Library, Library | None]:
+    """The library `eval` measures as ours, and the one beside it: the settings' mode
+    alone by default; `--mode lexical`, the lexical mode alone; `--mode hybrid`, lexical
+    as ours and hybrid beside it. A library in another mode is loaded from the same
+    folder (the one in hand is reused when it is in the mode asked)."""
+    if mode is None:
+        return library, None
+    from retrieval.semantic import encoder_for
+
+    directory = library.directory or DEFAULT_CORPUS_DIR
+
+    def in_mode(name: str) -> Library:
+        if library.mode == name:
+            return library
+        return load_library(directory, encoder=encoder_for(name))
+
+    return in_mode("lexical"), (in_mode("hybrid") if mode == "hybrid" else None)
 
 
 def cases(library: Library, args: argparse.Namespace) -> int:

@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from typing import Any, NoReturn
 
+from retrieval.config import SEARCH_MODES
+
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
@@ -122,7 +124,8 @@ def _add_eval(commands: Any) -> None:
     evaluate.add_argument("--baseline", action="store_true", help="show plain BM25 beside ours")
     evaluate.add_argument(
         "--mode",
-        choices=("lexical", "hybrid"),
+        choices=tuple(SEARCH_MODES),
         default=None,
-        help="hybrid: show lexical (as ours) and hybrid side by side",
+        help="lexical: measure the lexical mode (default: SEARCH_MODE);"
+        " hybrid: lexical (as ours) and hybrid side by side",
     )

@@ -243,7 +243,7 @@ def test_eval_reports_answers_and_offtopic_together(
     code, out, _ = run(capsys, "eval", str(qrels), str(answers), str(offtopic), "--json")
     assert code == EXIT_OK
     data = json.loads(out)
-    assert set(data) == {"modes", "dev.json", "answers-dev.json", "offtopic-dev.json"}
+    assert set(data) == {"modes", "uses", "dev.json", "answers-dev.json", "offtopic-dev.json"}
     assert data["modes"] == {"ours": "hybrid"}
     assert 0 <= data["answers-dev.json"]["ours"]["all"]["answer@1"] <= 1
     refused = data["dev.json"]["ours"]["all"]["empty_answerable"]
