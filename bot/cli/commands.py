@@ -257,12 +257,15 @@ def _eval_libraries(library: Library, mode: str | None) -> tuple[Library, Librar
     """The library `eval` measures as ours, and the one beside it: the settings' mode
     alone by default; `--mode lexical`, the lexical mode alone; `--mode hybrid`, lexical
     as ours and hybrid beside it. A library in another mode is loaded from the same
-    folder (the one in hand is reused when it is in the mode asked)."""
+    folder, the one the library in hand was loaded from (not its first article's, which
+    may be a sub-folder); the library in hand is reused when it is in the mode asked."""
     if mode is None:
         return library, None
     from retrieval.semantic import encoder_for
 
-    directory = library.directory or DEFAULT_CORPUS_DIR
+    directory = library.directory
+    if directory is None:  # built in memory: no folder to read again
+        raise UsageError(f"{library.name} was not loaded from a folder: no other mode to load")
 
     def in_mode(name: str) -> Library:
         if library.mode == name:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.cli import commands
 from bot.cli.main import EXIT_OK, main
 from retrieval.config import SEARCH_MODES
 
@@ -27,7 +28,7 @@ QRELS = [
 
 @pytest.fixture
 def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Two articles, one in a sub-folder; the qrels beside."""
+    """Two articles, the first (in reading order) in a sub-folder; the qrels beside."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     folder = tmp_path / "corpus"
     (folder / "a").mkdir(parents=True)
@@ -62,3 +63,20 @@ def test_eval_names_each_mode_measured_and_what_it_uses(
     data = _eval(capsys, corpus, "--mode", "hybrid")
     assert data["modes"] == {"ours": "lexical", "hybrid": "hybrid"}
     assert data["uses"] == {name: SEARCH_MODES[mode] for name, mode in data["modes"].items()}
+
+
+def test_eval_in_another_mode_reads_the_folder_the_library_was_loaded_from(
+    capsys: pytest.CaptureFixture[str], corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded: list[Path] = []
+    load = commands.load_library
+
+    def spy(directory: Path, **kwargs: Any) -> Any:
+        loaded.append(Path(directory))
+        return load(directory, **kwargs)
+
+    monkeypatch.setattr(commands, "load_library", spy)
+    data = _eval(capsys, corpus, "--mode", "hybrid")
+    assert loaded == [corpus, corpus]  # the settings' library, then the lexical one
+    for system in ("ours", "hybrid"):  # both articles searched, not the first one's folder
+        assert data[system]["all"]["recall@5"] == 1.0, system
