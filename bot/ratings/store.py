@@ -3,21 +3,20 @@ RECORD_UNANSWERED, the queries it could not answer or that were rated 👎.
 
 One code path for SQLite (the default: a file in DATA_DIR, nothing to install) and
 PostgreSQL (``postgresql://…``, when several shard processes share one store), through
-SQLAlchemy Core. The schema is versioned and migrated at start; SQLite runs in WAL mode.
+SQLAlchemy Core. The schema (schema.py) is versioned and migrated at start, by the frozen
+numbered migrations in bot/ratings/migrations; SQLite runs in WAL mode.
 Every call here blocks: :class:`bot.ratings.Ratings` runs them off the event loop.
 
 No user name or id is stored: a vote is keyed by a salted hash of the user id. The salt
 is made once and kept in a file outside the database (DATA_DIR/voter-salt, or beside the
-SQLite file), so every process sharing it hashes alike, a second vote replaces the first,
-and whoever reads the database alone cannot hash candidate ids to find a voter.
+SQLite file: salt.py), so every process sharing it hashes alike, a second vote replaces
+the first, and whoever reads the database alone cannot hash candidate ids to find a voter.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,98 +27,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from bot.ratings.migrations import MIGRATIONS, SCHEMA_VERSION
+from bot.ratings.salt import SALT_FILE as SALT_FILE  # where the bot and the CLI keep it
+from bot.ratings.salt import salt_beside, voter_salt
+from bot.ratings.schema import schema_version, unanswered, votes
+
 DATABASE_FILE = "diplobrief.sqlite3"
-# The voter salt's file in DATA_DIR (shard processes on one machine share it; processes
-# on several machines sharing one PostgreSQL store need the same file on each).
-SALT_FILE = "voter-salt"
-metadata = sa.MetaData()
-
-schema_version = sa.Table(
-    "schema_version",
-    metadata,
-    sa.Column("version", sa.Integer, primary_key=True),
-    sa.Column("applied_at", sa.DateTime(), nullable=False),
-)
-settings_table = sa.Table(
-    "store_settings",
-    metadata,
-    sa.Column("name", sa.String(64), primary_key=True),
-    sa.Column("value", sa.String(256), nullable=False),
-)
-votes = sa.Table(
-    "votes",
-    metadata,
-    sa.Column("message_id", sa.BigInteger, primary_key=True),
-    sa.Column("voter", sa.String(64), primary_key=True),  # salted hash of the user id
-    sa.Column("guild_id", sa.BigInteger, nullable=True, index=True),
-    sa.Column("command", sa.String(16), nullable=False),
-    sa.Column("mode", sa.String(16), nullable=False),
-    sa.Column("query", sa.String(400), nullable=False),
-    sa.Column("sections", sa.Text, nullable=False),  # JSON list of "Article › Section"
-    sa.Column("up", sa.Boolean, nullable=False),
-    sa.Column("voted_at", sa.DateTime(), nullable=False, index=True),
-)
-unanswered = sa.Table(
-    "unanswered",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("guild_id", sa.BigInteger, nullable=True, index=True),
-    sa.Column("command", sa.String(16), nullable=False),
-    sa.Column("mode", sa.String(16), nullable=False),
-    sa.Column("query", sa.String(400), nullable=False),
-    sa.Column("reason", sa.String(16), nullable=False),  # "abstained" or "downvoted"
-    sa.Column("at", sa.DateTime(), nullable=False, index=True),
-)
-
-
-# Migrations are frozen: each writes the DDL of its own version, never today's Table
-# objects, so a fresh database goes through the same steps as an old one.
-_V1_DDL = (
-    "CREATE TABLE store_settings (name VARCHAR(64) NOT NULL PRIMARY KEY,"
-    " value VARCHAR(256) NOT NULL)",
-    "CREATE TABLE votes (message_id BIGINT NOT NULL, voter VARCHAR(64) NOT NULL,"
-    " guild_id BIGINT, command VARCHAR(16) NOT NULL, mode VARCHAR(16) NOT NULL,"
-    " query VARCHAR(400) NOT NULL, sections TEXT NOT NULL, up BOOLEAN NOT NULL,"
-    " voted_at TIMESTAMP NOT NULL, PRIMARY KEY (message_id, voter))",
-    "CREATE INDEX ix_votes_guild_id ON votes (guild_id)",
-    "CREATE INDEX ix_votes_voted_at ON votes (voted_at)",
-    "CREATE TABLE unanswered (id {serial} NOT NULL PRIMARY KEY, guild_id BIGINT,"
-    " command VARCHAR(16) NOT NULL, mode VARCHAR(16) NOT NULL, query VARCHAR(400) NOT NULL,"
-    " reason VARCHAR(16) NOT NULL, at TIMESTAMP NOT NULL)",
-    "CREATE INDEX ix_unanswered_guild_id ON unanswered (guild_id)",
-    "CREATE INDEX ix_unanswered_at ON unanswered (at)",
-)
-
-
-def _v1_tables(connection: Connection) -> None:
-    """Version 1: settings (with the voter salt, then), votes and unanswered queries."""
-    serial = "SERIAL" if connection.dialect.name == "postgresql" else "INTEGER"
-    for statement in _V1_DDL:
-        connection.execute(sa.text(statement.format(serial=serial)))
-    connection.execute(
-        sa.text("INSERT INTO store_settings (name, value) VALUES ('voter_salt', :salt)"),
-        {"salt": secrets.token_hex(32)},
-    )
-
-
-def _v2_salt_out_of_the_database(connection: Connection) -> None:
-    """Version 2: the voter salt leaves the database (whoever reads the database must
-    not be able to hash candidate user ids against it); :meth:`Store.open` writes it to
-    the salt file first, if that has none."""
-    salt = connection.execute(
-        sa.text("SELECT value FROM store_settings WHERE name = 'voter_salt'")
-    ).scalar()
-    if salt is not None:
-        connection.info["voter_salt"] = salt
-    connection.execute(sa.text("DELETE FROM store_settings WHERE name = 'voter_salt'"))
-
-
-# Each migration moves the schema one version up; they run in order, once, at start.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_tables, _v2_salt_out_of_the_database)
-SCHEMA_VERSION = len(MIGRATIONS)
+# How often opening a store tries to migrate it (another process may be migrating it
+# too: the loser reads what the winner wrote).
 MIGRATION_ATTEMPTS = 3
-
-
 # How long any one call may wait on the store: to connect, for a statement, for a pooled
 # connection, for SQLite's lock. A vote is answered within Discord's 3 s either way.
 CONNECT_SECONDS = 3
@@ -223,17 +139,7 @@ class Store:
             if engine.dialect.name != "sqlite":
                 with engine.connect():
                     pass  # an unreachable host fails here, once, not once per attempt
-            salt_path = salt_file or _beside(url)
-            for attempt in range(MIGRATION_ATTEMPTS):
-                try:
-                    with engine.begin() as connection:
-                        _migrate(connection)
-                        salt = voter_salt(salt_path, connection.info.pop("voter_salt", None))
-                    break
-                except (sa.exc.IntegrityError, sa.exc.OperationalError):
-                    if attempt == MIGRATION_ATTEMPTS - 1:
-                        raise
-                    time.sleep(0.2)  # another process was migrating: read what it wrote
+            salt = _migrated(engine, salt_file or salt_beside(url))
         except ModuleNotFoundError as error:
             raise StoreUnavailableError(
                 f"{redacted(url)}: its driver is not installed ({error.name}); for PostgreSQL:"
@@ -357,41 +263,6 @@ class Store:
             raise StoreUnavailableError(_reason(error)) from error
 
 
-def _beside(url: str) -> Path | None:
-    """The salt file beside an SQLite database file (None for other stores)."""
-    parsed = sa.make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        return Path(f"{parsed.database}.salt")
-    return None
-
-
-def voter_salt(path: Path | None, moved: str | None = None) -> str:
-    """The voter salt kept in ``path``: made once (or the one moved out of an older
-    database), written with owner-only permissions, the same for every process that
-    opens it; without a path, one for this process alone."""
-    if path is None:
-        return moved or secrets.token_hex(32)
-    try:
-        return path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    salt = moved or secrets.token_hex(32)
-    # Written whole beside it, then linked into place (a link fails if the name exists):
-    # a process starting at the same moment reads either nothing or the whole salt.
-    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    handle = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(handle, "w", encoding="ascii") as file:
-        file.write(salt)
-    try:
-        os.link(draft, path)
-    except FileExistsError:  # another process made it first: use theirs
-        return path.read_text(encoding="ascii").strip()
-    finally:
-        draft.unlink()
-    return salt
-
-
 def _engine(url: str) -> Engine:
     """An engine; for SQLite, its folder made, WAL mode, and a wait instead of "locked"."""
     parsed = sa.make_url(url)
@@ -425,12 +296,38 @@ def _engine(url: str) -> Engine:
     return engine
 
 
-def _migrate(connection: Connection) -> None:
-    """Bring the schema to SCHEMA_VERSION, one migration at a time, once even when
-    several processes start together (PostgreSQL: an advisory lock held to the end of
-    the transaction; SQLite: the loser of a race fails and :meth:`Store.open` retries)."""
+def _migrated(engine: Engine, salt_path: Path | None) -> str:
+    """Migrate the store and return the voter salt, retrying when another process was
+    migrating it at the same moment (SQLite: its lock waited on too long)."""
+    for _ in range(MIGRATION_ATTEMPTS - 1):
+        try:
+            return _migrate_once(engine, salt_path)
+        except (sa.exc.IntegrityError, sa.exc.OperationalError):
+            time.sleep(0.2)  # another process was migrating: read what it wrote
+    return _migrate_once(engine, salt_path)
+
+
+def _migrate_once(engine: Engine, salt_path: Path | None) -> str:
+    """Migrate in one transaction; the voter salt is the salt file's, or the one a
+    migration moved out of the database, written to the salt file before the migration
+    commits (so a salt is never lost between the two)."""
+    with engine.begin() as connection:
+        migrate(connection)
+        return voter_salt(salt_path, connection.info.pop("voter_salt", None))
+
+
+def migrate(connection: Connection, to: int = SCHEMA_VERSION) -> None:
+    """Bring the schema to version ``to`` (by default the current one), applying the
+    pending migrations in order, in the connection's transaction: all of them or none.
+    Once even when several processes start together (PostgreSQL: an advisory lock held
+    to the end of the transaction; SQLite: the write lock, taken first)."""
     if connection.dialect.name == "postgresql":
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(7170)"))
+    elif connection.dialect.name == "sqlite" and not _sqlite_in_transaction(connection):
+        # Python's sqlite3 opens a transaction only at the first INSERT, UPDATE or
+        # DELETE: DDL before it would be committed alone, and a migration stopped midway
+        # would leave tables that no schema version accounts for.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
     schema_version.create(connection, checkfirst=True)
     current = connection.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
     if current > SCHEMA_VERSION:
@@ -438,9 +335,15 @@ def _migrate(connection: Connection) -> None:
             f"the database is at schema version {current}, newer than this diplobrief"
             f" ({SCHEMA_VERSION}); upgrade diplobrief"
         )
-    for version in range(current + 1, SCHEMA_VERSION + 1):
-        MIGRATIONS[version - 1](connection)
+    for version in range(current + 1, to + 1):
+        MIGRATIONS[version - 1].upgrade(connection)
         connection.execute(schema_version.insert().values(version=version, applied_at=utc_now()))
+
+
+def _sqlite_in_transaction(connection: Connection) -> bool:
+    """Whether Python's sqlite3 has opened a transaction on this connection already."""
+    driver = connection.connection.driver_connection
+    return driver is not None and bool(driver.in_transaction)
 
 
 def _upsert(engine: Engine, row: dict[str, Any]) -> Any:

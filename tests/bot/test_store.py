@@ -202,13 +202,11 @@ def test_the_voter_salt_lives_outside_the_database(database_url: str, tmp_path: 
 def test_an_older_database_keeps_its_voters_when_the_salt_moves_out(
     database_url: str, tmp_path: Path
 ) -> None:
-    from bot.ratings.store import MIGRATIONS, schema_version, utc_now
+    from bot.ratings.store import migrate
 
     engine = sa.create_engine(database_url)
     with engine.begin() as connection:  # a database as version 1 left it
-        schema_version.create(connection)
-        MIGRATIONS[0](connection)
-        connection.execute(schema_version.insert().values(version=1, applied_at=utc_now()))
+        migrate(connection, to=1)
         old_salt = connection.execute(
             sa.text("SELECT value FROM store_settings WHERE name = 'voter_salt'")
         ).scalar_one()
