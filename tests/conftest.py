@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 import os
+import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,40 @@ def library() -> Library:
 def lexical_library() -> Library:
     """The bundled corpus indexed without the sentence model (SEARCH_MODE=lexical)."""
     return Library.load(CORPUS_DIR, name="the bundled corpus")
+
+
+BRIEF_IN_A_PROCESS = (
+    "import sys, runpy; sys.argv = ['diplobrief', 'brief', 'peacekeeping']\n"
+    "code = None\n"
+    "try:\n    runpy.run_module('bot', run_name='__main__')\n"
+    "except SystemExit as e:\n    code = e.code\n"
+    "print('DISCORD' if 'discord' in sys.modules else 'NO-DISCORD', code)\n"
+    "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers', 'onnxruntime')"
+    " if m in sys.modules))\n"
+)
+
+
+@pytest.fixture(scope="session")
+def brief_in_a_process() -> Callable[[str], subprocess.CompletedProcess[str]]:
+    """`python -m bot brief peacekeeping` in a fresh process with SEARCH_MODE set, run
+    once a session for each mode (a Python start, the imports and the corpus: about a
+    second each), for the tests of what that process imports. Its stdout ends with two
+    lines: `NO-DISCORD <exit code>` (or `DISCORD`), then the model runtimes imported."""
+    runs: dict[str, subprocess.CompletedProcess[str]] = {}
+
+    def run(mode: str) -> subprocess.CompletedProcess[str]:
+        if mode not in runs:
+            runs[mode] = subprocess.run(
+                [sys.executable, "-c", BRIEF_IN_A_PROCESS],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "SEARCH_MODE": mode},
+                check=False,
+            )
+        return runs[mode]
+
+    return run
 
 
 @pytest.fixture(scope="session")

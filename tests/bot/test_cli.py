@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -128,18 +129,12 @@ def test_eval_reports_baseline_beside_ours(capsys: pytest.CaptureFixture[str]) -
     assert data["worst"]
 
 
-def test_python_m_bot_works_and_never_imports_discord() -> None:
-    script = (
-        "import sys, runpy; sys.argv = ['diplobrief', 'brief', 'peacekeeping'];\n"
-        "try:\n    runpy.run_module('bot', run_name='__main__')\n"
-        "except SystemExit as e:\n    code = e.code\n"
-        "print('DISCORD' if 'discord' in sys.modules else 'NO-DISCORD', code)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
-    )
+def test_python_m_bot_works_and_never_imports_discord(
+    brief_in_a_process: Callable[[str], subprocess.CompletedProcess[str]],
+) -> None:
+    done = brief_in_a_process("hybrid")  # the default mode
     assert done.stdout.startswith("Briefing: peacekeeping")
-    assert done.stdout.strip().endswith("NO-DISCORD 0")
+    assert done.stdout.strip().splitlines()[-2] == "NO-DISCORD 0", done.stderr
 
 
 def test_retrieval_never_imports_discord() -> None:
@@ -199,33 +194,45 @@ def test_the_offline_defaults_are_the_settings_defaults(
         assert getattr(settings, field.name) == getattr(offline, field.name), field.name
 
 
-def _offline_brief(cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    script = (
-        "import sys; from bot.cli.main import main; code = main(['brief', 'peacekeeping']);\n"
-        "print(sorted(m for m in ('discord', 'pydantic_settings') if m in sys.modules), code)"
-    )
+OFFLINE_BRIEFS = (
+    "import os, sys; from bot.cli.main import main\n"
+    "def brief():\n"
+    "    code = main(['brief', 'peacekeeping'])\n"
+    "    imported = [m for m in ('discord', 'pydantic_settings') if m in sys.modules]\n"
+    "    print('IMPORTED', imported, code, flush=True)\n"
+    "brief()  # no setting given\n"
+    "os.chdir('..'); os.environ['CORPUS_DIR'] = sys.argv[1]\n"
+    "brief()  # a setting given in the environment\n"
+)
+
+
+def test_offline_brief_reads_settings_only_when_some_are_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What a process imports: one fresh process briefs with no setting given, then
+    # (in the folder above, where there is no .env either) with CORPUS_DIR set.
     clean = {k: v for k, v in os.environ.items() if k.upper() not in SETTING_NAMES}
-    return subprocess.run(
-        [sys.executable, "-c", script],
+    done = subprocess.run(
+        [sys.executable, "-c", OFFLINE_BRIEFS, str(CORPUS_DIR)],
         capture_output=True,
         text=True,
-        cwd=cwd,
-        env={**clean, "PYTHONPATH": str(ROOT), **env},
+        cwd=tmp_path,
+        env={**clean, "PYTHONPATH": str(ROOT)},
         check=False,
     )
-
-
-def test_offline_brief_reads_settings_only_when_some_are_given(tmp_path: Path) -> None:
-    done = _offline_brief(tmp_path, {})
-    assert done.stdout.strip().endswith("[] 0"), done.stderr
+    said = [line for line in done.stdout.splitlines() if line.startswith("IMPORTED ")]
+    assert said == ["IMPORTED [] 0", "IMPORTED ['pydantic_settings'] 0"], done.stderr
+    # A .env is read (and its errors said) when there is one: in this process.
+    for name in list(os.environ):
+        if name.upper() in SETTING_NAMES:
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
     (tmp_path / ".env").write_text("TOP_K=99\n")
-    done = _offline_brief(tmp_path, {})
-    assert "setting TOP_K is invalid" in done.stderr
+    _, _, err = run(capsys, "brief", "peacekeeping")
+    assert "setting TOP_K is invalid" in err
     (tmp_path / ".env").write_text(f"CORPUS_DIR={tmp_path / 'nowhere'}\n")
-    done = _offline_brief(tmp_path, {})
-    assert "corpus folder not found" in done.stderr
-    done = _offline_brief(tmp_path / "..", {"CORPUS_DIR": str(CORPUS_DIR)})
-    assert done.stdout.strip().endswith("['pydantic_settings'] 0"), done.stderr
+    _, _, err = run(capsys, "brief", "peacekeeping")
+    assert "corpus folder not found" in err
 
 
 @needs_shared

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from retrieval.semantic import MODEL_DIR, cache_dirs
-from tests.conftest import CORPUS_DIR, ROOT
+from tests.conftest import CORPUS_DIR
+from tests.retrieval.conftest import EncodingProcess
 
 try:
     import onnxruntime  # noqa: F401
@@ -75,19 +74,11 @@ def test_name_follows_the_model_file(encoder) -> None:
     assert digest[:16] in encoder.name
 
 
-def test_no_telemetry_folder(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("CI", "ORT_DISABLE_TELEMETRY")}
-    env |= {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    script = (
-        "from retrieval.semantic import OnnxMiniLMEncoder\n"
-        "print(OnnxMiniLMEncoder().encode(['Allies train together.']).shape)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+def test_no_telemetry_folder(encoding_process: EncodingProcess) -> None:
+    done = encoding_process.done
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "(1, 384)"
-    assert not [p for p in tmp_path.rglob("*") if "Microsoft" in p.parts]
+    assert done.stdout.splitlines()[0] == "(1, 384)"
+    assert not [p for p in encoding_process.home.rglob("*") if "Microsoft" in p.parts]
 
 
 def test_caches_never_in_the_corpus_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,8 @@ import pytest
 
 from retrieval.library import Library
 from retrieval.semantic import EXTRA_HINT, SemanticUnavailableError, section_embeddings
-from tests.conftest import DEV_QRELS, ROOT, needs_shared
+from tests.conftest import DEV_QRELS, needs_shared
+from tests.retrieval.conftest import EncodingProcess
 
 
 def _runtime_installed() -> bool:
@@ -105,17 +107,12 @@ def test_missing_runtime_says_to_search_lexically(monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.mark.parametrize(("mode", "imported"), [("hybrid", ["onnxruntime"]), ("lexical", [])])
-def test_the_cli_imports_the_runtime_only_in_hybrid_mode(mode: str, imported: list[str]) -> None:
-    script = (
-        "import sys, runpy; sys.argv=['diplobrief','brief','cyber diplomacy']\n"
-        "try:\n runpy.run_module('bot', run_name='__main__')\nexcept SystemExit: pass\n"
-        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers', 'onnxruntime')"
-        " if m in sys.modules))"
-    )
-    env = {**os.environ, "SEARCH_MODE": mode}
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, env=env
-    )
+def test_the_cli_imports_the_runtime_only_in_hybrid_mode(
+    mode: str,
+    imported: list[str],
+    brief_in_a_process: Callable[[str], subprocess.CompletedProcess[str]],
+) -> None:
+    done = brief_in_a_process(mode)
     assert done.stdout.strip().splitlines()[-1] == str(imported), done.stderr
 
 
@@ -128,13 +125,6 @@ def test_cli_eval_shows_lexical_and_hybrid(capsys: pytest.CaptureFixture[str]) -
     assert " ours " in out and " hybrid " in out
 
 
-def test_hybrid_never_imports_pytorch() -> None:
-    script = (
-        "import sys\n"
-        "from retrieval.semantic import encoder_for\n"
-        "encoder_for('hybrid').encode(['cyber diplomacy'])\n"
-        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers')"
-        " if m in sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+def test_hybrid_never_imports_pytorch(encoding_process: EncodingProcess) -> None:
+    done = encoding_process.done
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
