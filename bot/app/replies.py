@@ -58,12 +58,14 @@ BriefingMaker = Callable[[Library], Briefing]
 
 @dataclass(frozen=True, slots=True)
 class ReplyTiming:
-    """When a reply is deferred: after ``defer_after`` seconds of work not done, or at
-    once when more than ``backlog`` seconds of briefing work is queued. The bot uses the
-    defaults; tests pin their own instead of racing the clock."""
+    """When a reply is deferred: after ``defer_after`` seconds of work not done, by the
+    time the interaction is ``defer_by`` seconds old at the latest, or at once when more
+    than ``backlog`` seconds of briefing work is queued. The bot uses the defaults; tests
+    pin their own instead of racing the clock."""
 
     defer_after: float = DEFER_AFTER_SECONDS
     backlog: float = BACKLOG_SECONDS
+    defer_by: float = DEFER_BY_SECONDS
 
 
 class TooLate(Exception):
@@ -248,7 +250,7 @@ class Replies:
             task = loop.run_in_executor(self._workers, self._timed(work))
             # Defer after timing.defer_after, sooner if the interaction already waited.
             defer_after = self.timing.defer_after
-            wait = max(0.0, min(defer_after, DEFER_BY_SECONDS - age(interaction)))
+            wait = max(0.0, min(defer_after, self.timing.defer_by - age(interaction)))
             done, _ = await asyncio.wait({task}, timeout=wait)
             if not done:
                 await self._defer(interaction, private=private, in_place=in_place)

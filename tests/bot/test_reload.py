@@ -38,14 +38,8 @@ def titles(recorder: RecordingAdapter) -> list[str]:
 
 
 async def test_reload_while_queries_run(corpus_dir: Path, recorder: RecordingAdapter) -> None:
-    from bot.app.replies import ReplyTiming
-
     settings = make_settings(corpus_dir=corpus_dir, cooldown_rate=1000)
-    # Answered directly, never deferred, however busy the machine: what is tested is
-    # which corpus answered, not the defer policy.
-    patient = ReplyTiming(defer_after=2.0, backlog=float("inf"))
-    bot_ = create_bot(settings, CorpusSet.load(corpus_dir), reply_timing=patient)
-    async with running(bot_) as bot:
+    async with running(create_bot(settings, CorpusSet.load(corpus_dir))) as bot:
         old = bot.corpora
         shutil.copy(DATA_DIR / "articles" / "sahel-missions.md", corpus_dir)
         for n in range(40):
@@ -53,21 +47,18 @@ async def test_reload_while_queries_run(corpus_dir: Path, recorder: RecordingAda
                 command_payload("brief", topic=f"peacekeeping {n}", user_id=700 + n)
             )
         summary = await bot.serving.reload()
-        await settle()
+        await settle(timeout=60.0)  # 40 briefings on a busy 2-core machine
         assert bot.corpora is not old
         assert "added: Peace Operations in the Sahel" in summary
         assert "sections: 83 → 86" in summary
-        answered = recorder.callbacks()
-        assert len(answered) == 40
-        assert all(
-            first_embed(c["data"])["title"].startswith("Briefing: peacekeeping") for c in answered
-        )
+        # Every one is answered, at once or (on a busy machine) deferred and then edited.
+        answered = {title for title in titles(recorder) if title.startswith("Briefing: ")}
+        assert answered == {f"Briefing: peacekeeping {n}" for n in range(40)}
         recorder.requests.clear()
         bot._connection.parse_interaction_create(command_payload("brief", topic="mission mandates"))
-        await settle()
-        assert (
-            "Mission Mandates" in first_embed(recorder.callbacks()[0]["data"])["fields"][0]["value"]
-        )
+        await settle(timeout=60.0)
+        final = [m for m in recorder.sent_messages() if m.get("embeds")][-1]
+        assert "Mission Mandates" in first_embed(final)["fields"][0]["value"]
 
 
 async def test_failed_reload_keeps_serving(corpus_dir: Path, recorder: RecordingAdapter) -> None:
