@@ -14,11 +14,16 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from retrieval.linear import LinearModel, load_models
 from retrieval.query import Query
+from retrieval.text import tokenize_with_surfaces
+
+if TYPE_CHECKING:
+    from retrieval.library import Library
 
 ABSTENTION_FILE = Path(__file__).resolve().parent / "data" / "abstention.json"
 # A /brief topic is a few words: such a query sits far from any one sentence in meaning
@@ -44,6 +49,8 @@ SEMANTIC_SIGNALS = frozenset(
 )
 # The probability of being answerable at and above which a query is answered.
 DECISION = 0.5
+# Sections whose words are read for the match signals.
+MATCH_SECTIONS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +95,48 @@ class Evidence:
                 self.corpus_cosine,
             ]
         )
+
+
+def gather_evidence(library: Library, query: Query, vector: np.ndarray | None = None) -> Evidence:
+    """What the classifier reads of a query searched in a library."""
+    index = library.index
+    weights = query.weights()
+    scores = index.scores(weights) if weights else np.zeros(1)
+    top = float(scores.max()) if len(scores) else 0.0
+    mass = sum(max(index.idf(t), 0.0) * w for t, w in weights.items())
+    sentences = sections = None
+    corpus = 0.0
+    if vector is not None and library.sentence_vectors is not None:
+        sentences = library.sentence_vectors.all @ vector
+        corpus = float(library.sentence_vectors.centroid @ vector)
+    if vector is not None and library.embeddings is not None:
+        sections = library.embeddings.similarity(vector, index.size)
+    share = top / mass if mass > 0 else 0.0
+    in_section, in_sentence = _best_matches(library, query, scores)
+    return Evidence(
+        query, top, share, sentences, sections, corpus, in_section, in_sentence
+    )  # fmt: skip
+
+
+def _best_matches(library: Library, query: Query, scores: np.ndarray) -> tuple[float, float]:
+    """The largest share of the query's idf-weighted single words held by one of the
+    best-scoring sections, and by one of their sentences."""
+    index = library.index
+    idf = {t: max(index.idf(t), 0.0) * w for t, w in query.weights().items() if "_" not in t}
+    mass = sum(idf.values())
+    if mass <= 0:
+        return 0.0, 0.0
+    best_section = best_sentence = 0.0
+    for position in np.argsort(-scores, kind="stable")[:MATCH_SECTIONS]:
+        section = library.sections[index.doc_ids[int(position)]]
+        heading = set(tokenize_with_surfaces(section.indexed_heading)[0])
+        held: set[str] = set(heading)
+        for sentence in library.sentences[section.id]:
+            words = set(sentence.unigrams)
+            held |= words
+            best_sentence = max(best_sentence, sum(v for t, v in idf.items() if t in words))
+        best_section = max(best_section, sum(v for t, v in idf.items() if t in held))
+    return best_section / mass, best_sentence / mass
 
 
 @cache

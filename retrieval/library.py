@@ -5,21 +5,21 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-import threading
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections import Counter
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar, cast
+from typing import TypeVar
 
 import numpy as np
 
-from retrieval.abstention import Evidence, answerable
+from retrieval.abstention import Evidence, answerable, gather_evidence
 from retrieval.cases import CaseCatalogue, Curation, extract_cases, read_curation
 from retrieval.config import DEFAULT_CONFIG, SEARCH_MODES, SearchConfig, SearchMode
-from retrieval.corpus import SERVER_FOLDER, LoadedCorpus, SkippedFile, load_corpus, scan_corpus
+from retrieval.corpus import LoadedCorpus, SkippedFile, load_corpus
 from retrieval.index import BM25Index, Hit, hits_from_scores
+from retrieval.memo import Memo
 from retrieval.model import Article, CorpusError, Section
 from retrieval.names import absent_names, phrase_key
 from retrieval.parsing import ParseLimits
@@ -47,31 +47,6 @@ DEFAULT_TOP_K = 5
 # Briefings kept per library (see Library.memoized).
 MEMO_SIZE = 512
 T = TypeVar("T")
-# Sections whose words are read for the abstention classifier's match signals.
-MATCH_SECTIONS = 10
-
-
-class Memo:
-    """A bounded, thread-safe memo: values by key, the least recently used dropped
-    first. Two threads asking for one key at once may both make it."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._values: OrderedDict[Hashable, object] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, make: Callable[[], T]) -> T:
-        """The value kept for ``key``, made now if there is none."""
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return cast(T, self._values[key])
-        value = make()
-        with self._lock:
-            self._values[key] = value
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
-        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +80,8 @@ class Library:
         self._section_keys: dict[str, str] | None = None
         self.articles: tuple[Article, ...] = corpus.articles
         self.skipped: tuple[SkippedFile, ...] = corpus.skipped
-        self.articles_by_slug = MappingProxyType({a.slug: a for a in self.articles})
-        if len(self.articles_by_slug) != len(self.articles):
-            raise CorpusError("two articles have one identity (slug); each needs its own")
-        self.sections = MappingProxyType(
-            {s.id: s for article in self.articles for s in article.sections}
-        )
+        self.articles_by_slug = _by_slug(self.articles)
+        self.sections = _sections_by_id(self.articles)
         ordered = list(self.sections.values())
         self.sentences = MappingProxyType({s.id: section_sentences(s) for s in ordered})
         self.index = self._build_index(ordered)
@@ -118,15 +89,12 @@ class Library:
         self.acronyms = MappingProxyType(mine_acronyms(texts))
         acronyms = {**GENERAL_ACRONYMS, **self.acronyms}
         self.encoder = encoder
-        self.embeddings: SectionVectors | None = None
-        self.sentence_vectors: SentenceVectors | None = None
+        self.embeddings, self.sentence_vectors = self._embed(ordered, encoder, corpus_dir, progress)
         # Without the sentence model (SEARCH_MODE=lexical), word vectors (see
         # retrieval.wordvectors) stand in for the part of a query the corpus lacks words
         # for; loaded on the first query that needs them.
         self.uses_word_vectors = encoder is None and config.word_vectors
         self._word_embeddings: tuple[WordVectors, SectionVectors] | None = None
-        if encoder is not None:
-            self._embed(ordered, encoder, corpus_dir, progress)
         self.curation = curation or Curation()
         self.cases = CaseCatalogue(extract_cases(ordered, acronyms, self.curation))
         self.analyser = QueryAnalyser(self._vocabulary(ordered), self.index, acronyms, config)
@@ -144,14 +112,20 @@ class Library:
         return by_heading
 
     def _embed(
-        self, ordered: list[Section], encoder: Encoder, corpus_dir: Path | None, progress: bool
-    ) -> None:
-        self.embeddings = section_embeddings(
-            ordered, encoder, corpus_dir=corpus_dir, progress=progress
-        )
-        self.sentence_vectors = sentence_embeddings(
+        self,
+        ordered: list[Section],
+        encoder: Encoder | None,
+        corpus_dir: Path | None,
+        progress: bool,
+    ) -> tuple[SectionVectors | None, SentenceVectors | None]:
+        """The sections and their sentences encoded with the sentence model, if any."""
+        if encoder is None:
+            return None, None
+        embeddings = section_embeddings(ordered, encoder, corpus_dir=corpus_dir, progress=progress)
+        sentence_vectors = sentence_embeddings(
             self._sentence_texts(ordered), encoder, corpus_dir=corpus_dir, progress=progress
         )
+        return embeddings, sentence_vectors
 
     def _build_index(self, ordered: list[Section]) -> BM25Index:
         config = self.config
@@ -309,44 +283,8 @@ class Library:
         return answerable(self.evidence(query, vector), self.mode)
 
     def evidence(self, query: Query, vector: np.ndarray | None = None) -> Evidence:
-        """What the abstention classifier reads of a query."""
-        weights = query.weights()
-        scores = self.index.scores(weights) if weights else np.zeros(1)
-        top = float(scores.max()) if len(scores) else 0.0
-        mass = sum(max(self.index.idf(t), 0.0) * w for t, w in weights.items())
-        sentences = sections = None
-        corpus = 0.0
-        if vector is not None and self.sentence_vectors is not None:
-            sentences = self.sentence_vectors.all @ vector
-            corpus = float(self.sentence_vectors.centroid @ vector)
-        if vector is not None and self.embeddings is not None:
-            sections = self.embeddings.similarity(vector, self.index.size)
-        share = top / mass if mass > 0 else 0.0
-        in_section, in_sentence = self._best_matches(query, scores)
-        return Evidence(
-            query, top, share, sentences, sections, corpus, in_section, in_sentence
-        )  # fmt: skip
-
-    def _best_matches(self, query: Query, scores: np.ndarray) -> tuple[float, float]:
-        """The largest share of the query's idf-weighted single words held by one of the
-        best-scoring sections, and by one of their sentences."""
-        idf = {
-            t: max(self.index.idf(t), 0.0) * w for t, w in query.weights().items() if "_" not in t
-        }
-        mass = sum(idf.values())
-        if mass <= 0:
-            return 0.0, 0.0
-        best_section = best_sentence = 0.0
-        for position in np.argsort(-scores, kind="stable")[:MATCH_SECTIONS]:
-            section = self.sections[self.index.doc_ids[int(position)]]
-            heading = set(tokenize_with_surfaces(section.indexed_heading)[0])
-            held: set[str] = set(heading)
-            for sentence in self.sentences[section.id]:
-                words = set(sentence.unigrams)
-                held |= words
-                best_sentence = max(best_sentence, sum(v for t, v in idf.items() if t in words))
-            best_section = max(best_section, sum(v for t, v in idf.items() if t in held))
-        return best_section / mass, best_sentence / mass
+        """What the abstention classifier reads of a query (:func:`gather_evidence`)."""
+        return gather_evidence(self, query, vector)
 
     @property
     def mode(self) -> SearchMode:
@@ -411,6 +349,19 @@ class Library:
         return " ".join(self._expansions.get(word.lower(), word) for word in name.split())
 
 
+def _by_slug(articles: tuple[Article, ...]) -> MappingProxyType[str, Article]:
+    """The articles by their identity, which each needs its own."""
+    by_slug = MappingProxyType({a.slug: a for a in articles})
+    if len(by_slug) != len(articles):
+        raise CorpusError("two articles have one identity (slug); each needs its own")
+    return by_slug
+
+
+def _sections_by_id(articles: tuple[Article, ...]) -> MappingProxyType[str, Section]:
+    """Every article's sections by id, in the articles' order."""
+    return MappingProxyType({s.id: s for article in articles for s in article.sections})
+
+
 _ARTICLES = frozenset({"the", "a", "an"})
 
 
@@ -423,89 +374,3 @@ def heading_key(text: str) -> str:
 def section_key(section_id: str) -> str:
     """A short, stable key for a section (fits a Discord select option value)."""
     return hashlib.sha1(section_id.encode("utf-8")).hexdigest()[:12]
-
-
-def server_library(
-    shared: Library, folder: Path, *, limits: ParseLimits | None = None
-) -> Library | None:
-    """A server's library: the shared articles and the server's own (from its folder,
-    named by the server id); None when the folder has no usable article. The shared
-    library's settings and encoder are reused (one model in memory)."""
-    own = scan_corpus(folder, prefix=f"{folder.name}/", limits=limits)
-    if not own.articles:
-        return None
-    merged = LoadedCorpus(shared.articles + own.articles, shared.skipped + own.skipped)
-    return Library(
-        merged,
-        name=f"{shared.name} + this server's articles",
-        config=shared.config,
-        curation=shared.curation,
-        encoder=shared.encoder,
-        corpus_dir=folder,
-    )
-
-
-def server_folders(directory: Path) -> list[Path]:
-    """The servers' own folders of a corpus folder (named exactly by a server id)."""
-    if not directory.is_dir():
-        return []
-    return sorted(d for d in directory.iterdir() if d.is_dir() and SERVER_FOLDER.match(d.name))
-
-
-@dataclass(frozen=True, slots=True)
-class CorpusSet:
-    """The shared library, and one library per server that has its own folder (the
-    shared articles plus its own). No server ever searches another server's articles."""
-
-    shared: Library
-    guilds: Mapping[int, Library]
-
-    def for_guild(self, guild_id: int | None) -> Library:
-        """The library a server (or a DM, ``None``) searches."""
-        if guild_id is None:
-            return self.shared
-        return self.guilds.get(guild_id, self.shared)
-
-    @property
-    def total_sections(self) -> int:
-        """Sections in the shared library and the servers' own articles."""
-        own = sum(len(lib.sections) - len(self.shared.sections) for lib in self.guilds.values())
-        return len(self.shared.sections) + own
-
-    @classmethod
-    def load(
-        cls,
-        directory: Path | str,
-        *,
-        name: str | None = None,
-        config: SearchConfig = DEFAULT_CONFIG,
-        encoder: Encoder | None = None,
-        limits: ParseLimits | None = None,
-    ) -> CorpusSet:
-        """Load a corpus folder: shared articles, and each `<guild id>/` sub-folder as
-        that server's own. Raises CorpusError when no article at all is usable."""
-        directory = Path(directory)
-        name = name or directory.name
-        guild_dirs = server_folders(directory)
-        if not guild_dirs:
-            library = Library.load(
-                directory, name=name, config=config, encoder=encoder, limits=limits
-            )
-            return cls(library, {})
-        shared = scan_corpus(directory, exclude=guild_dirs, limits=limits)
-        if not shared.articles:
-            raise CorpusError(f"{directory}: no shared article (only servers' own folders)")
-        shared_library = Library(
-            shared,
-            name=name,
-            config=config,
-            curation=read_curation(directory),
-            encoder=encoder,
-            corpus_dir=directory,
-        )
-        guilds: dict[int, Library] = {}
-        for folder in guild_dirs:
-            own = server_library(shared_library, folder, limits=limits)
-            if own is not None:
-                guilds[int(folder.name)] = own
-        return cls(shared_library, guilds)

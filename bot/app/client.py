@@ -29,7 +29,8 @@ from bot.app.views import MoreButton, ReadSectionSelect
 from bot.defaults import parse_limits
 from bot.ratings.service import Ratings
 from bot.settings import Settings
-from retrieval.library import CorpusSet, Library
+from retrieval.corpus_set import CorpusSet
+from retrieval.library import Library
 from retrieval.query import warm_up
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,8 @@ from bot.app.server_articles import (
     same_name,
 )
 from retrieval.corpus import article_fingerprint, scan_corpus
-from retrieval.library import CorpusSet, Library, server_library
+from retrieval.corpus_set import CorpusSet, server_library
+from retrieval.library import Library
 from retrieval.model import CorpusError
 from retrieval.parsing import ParseLimits
 

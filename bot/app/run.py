@@ -15,7 +15,7 @@ from bot.app.client import create_bot
 from bot.app.redact import RedactingFilter
 from bot.defaults import parse_limits
 from bot.settings import Settings
-from retrieval.library import CorpusSet
+from retrieval.corpus_set import CorpusSet
 from retrieval.model import CorpusError
 from retrieval.parsing import use_limits
 from retrieval.semantic import SemanticUnavailableError, encoder_for

@@ -59,7 +59,7 @@ def check(directory: Path, *, as_json: bool = False) -> int:
     name, title and reason is shown with its control characters escaped, on one line."""
     from retrieval.cases import read_curation
     from retrieval.corpus import LoadedCorpus, scan_corpus
-    from retrieval.library import server_folders
+    from retrieval.corpus_set import server_folders
 
     servers = server_folders(Path(directory))
     parts: list[tuple[str, LoadedCorpus]] = [

@@ -17,7 +17,7 @@ from bot.app.server_articles import (
     safe_article_name,
     stored_files,
 )
-from retrieval.library import CorpusSet
+from retrieval.corpus_set import CorpusSet
 from tests.conftest import CORPUS_DIR
 
 GUILD = 123456789012345678

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.app.client import DiploBot
-from retrieval.library import CorpusSet
+from retrieval.corpus_set import CorpusSet
 from tests.bot.discord_fakes import (
     GUILD_ID,
     autocomplete_payload,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.app.client import create_bot
-from retrieval.library import CorpusSet
+from retrieval.corpus_set import CorpusSet
 from tests.bot.conftest import make_settings, running
 from tests.bot.discord_fakes import GUILD_ID, USER_ID, RecordingAdapter, command_payload, settle
 from tests.bot.protocol import first_embed, is_ephemeral

@@ -290,7 +290,7 @@ def test_every_article_has_its_own_identity_whatever_its_name(tmp_path: Path) ->
 
 
 def test_server_articles_never_share_an_identity_with_shared_ones(tmp_path: Path) -> None:
-    from retrieval.library import CorpusSet
+    from retrieval.corpus_set import CorpusSet
 
     (tmp_path / "arctic.md").write_text("Shared arctic article about icebreakers.\n")
     server = tmp_path / "123456789012345678"
@@ -302,7 +302,7 @@ def test_server_articles_never_share_an_identity_with_shared_ones(tmp_path: Path
 
 
 def test_folders_that_look_meant_for_a_server_are_refused(tmp_path: Path) -> None:
-    from retrieval.library import CorpusSet
+    from retrieval.corpus_set import CorpusSet
 
     server = "123456789012345678"
     (tmp_path / "shared.txt").write_text("Heading\nShared text about treaties and alliances.\n")
