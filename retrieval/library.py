@@ -15,6 +15,7 @@ from typing import TypeVar
 import numpy as np
 
 from retrieval.abstention import Evidence, answerable, gather_evidence
+from retrieval.acronyms import GENERAL_ACRONYMS, mine_acronyms
 from retrieval.cases import CaseCatalogue, Curation, extract_cases, read_curation
 from retrieval.config import DEFAULT_CONFIG, SEARCH_MODES, SearchConfig, SearchMode
 from retrieval.corpus import LoadedCorpus, SkippedFile, load_corpus
@@ -23,14 +24,7 @@ from retrieval.memo import Memo
 from retrieval.model import Article, CorpusError, Section
 from retrieval.names import absent_names, phrase_key
 from retrieval.parsing import ParseLimits
-from retrieval.query import (
-    GENERAL_ACRONYMS,
-    MAX_QUERY_CHARS,
-    Query,
-    QueryAnalyser,
-    mine_acronyms,
-    vocabulary_of,
-)
+from retrieval.query import MAX_QUERY_CHARS, Query, QueryAnalyser
 from retrieval.sections import section_sentences, section_tokens
 from retrieval.semantic import (
     Encoder,
@@ -40,6 +34,7 @@ from retrieval.semantic import (
     section_embeddings,
     sentence_embeddings,
 )
+from retrieval.spelling import vocabulary_of
 from retrieval.text import normalize, tokenize_with_surfaces
 from retrieval.wordvectors import WordVectors, bundled_word_vectors
 

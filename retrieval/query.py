@@ -1,29 +1,25 @@
 """Query analysis: from what a user typed to weighted index terms.
 
 Spelling variants are handled by the shared tokenizer; this module adds what needs the
-corpus: typo correction against its vocabulary, acronyms and their expansions (mined
-from the corpus plus a short general list), and phrases.
+corpus: typo correction against its vocabulary (:mod:`retrieval.spelling`), acronyms and
+their expansions (:mod:`retrieval.acronyms`: mined from the corpus plus a short general
+list), and phrases.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from retrieval.config import DEFAULT_CONFIG, SearchConfig
 from retrieval.informativeness import informativeness
 from retrieval.sections import heading_marker
 from retrieval.shapes import Shape, question_shape
+from retrieval.spelling import Speller
 from retrieval.text import (
-    PAREN_ACRONYM,
     STOP_WORDS,
     Word,
     bigrams,
@@ -37,16 +33,6 @@ from retrieval.text import (
 # Longer input is cut here: no topic needs more, and scoring stays bounded.
 MAX_QUERY_CHARS = 300
 MAX_QUERY_TERMS = 40
-
-GENERAL_ACRONYMS: Mapping[str, str] = {
-    "UN": "United Nations",
-    "NATO": "North Atlantic Treaty Organization",
-    "US": "United States",
-    "USA": "United States of America",
-    "UK": "United Kingdom",
-    "EU": "European Union",
-    "AI": "artificial intelligence",
-}
 
 # What a study-group question asks for, when it asks it in everyday words: the facet
 # words the articles use in their headings for that kind of question. Keyed on the
@@ -80,59 +66,6 @@ QUESTION_FACETS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
     )
 )
-
-_BEFORE_CHARS = 120
-
-
-def mine_acronyms(texts: Iterable[str]) -> dict[str, str]:
-    """Acronyms defined in the text as `Long Name (ACRONYM)`.
-
-    The expansion is the run of words before the parenthesis whose initials spell the
-    acronym (`ASEAN Defense Ministers’ Meeting (ADMM)`); failing that, the run of
-    capitalised words just before it (`the Iran Nuclear Deal (JCPOA)`).
-    """
-    found: dict[str, str] = {}
-    for text in texts:
-        for match in PAREN_ACRONYM.finditer(text):
-            acronym = match["acronym"]
-            if sum(c.isupper() for c in acronym) < 2:
-                continue
-            before = text[max(0, match.start() - _BEFORE_CHARS) : match.start()]
-            before = before.rsplit("(", 1)[-1].rsplit(")", 1)[-1].rstrip()
-            expansion = _expansion_before(before, acronym)
-            if expansion and acronym not in found:
-                found[acronym] = expansion
-    return found
-
-
-def _expansion_before(before: str, acronym: str) -> str | None:
-    tokens = re.findall(r"[^\s]+", before)
-    target = acronym.upper()
-    initials = ""
-    chosen: list[str] = []
-    for token in reversed(tokens):
-        core = token.strip(',;:"“”')
-        if not core:
-            break
-        if core.lower() in STOP_WORDS and chosen:
-            chosen.append(core)
-            continue
-        first = core.split("-")[-1][:1].upper()
-        initials = first + initials
-        chosen.append(core)
-        if initials == target:
-            return " ".join(reversed(chosen))
-        if not target.endswith(initials):
-            break
-    capitalised: list[str] = []
-    for token in reversed(tokens):
-        core = token.strip(',;:"“”')
-        if not core or not core[0].isupper() or len(capitalised) >= 6:
-            break
-        capitalised.append(core)
-    if len(capitalised) >= 2:
-        return " ".join(reversed(capitalised))
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,42 +118,6 @@ def _corrected(text: str, corrections: Iterable[tuple[str, str]]) -> str:
     return " ".join(text.split())
 
 
-_ENGLISH_LOCK = threading.Lock()
-
-
-@cache
-def _load_english_words() -> Mapping[str, int]:
-    from spellchecker import SpellChecker
-
-    return SpellChecker(language="en", distance=1).word_frequency.dictionary
-
-
-def _english_words() -> Mapping[str, int]:
-    # Loaded on first use only (most queries need no correction), and once: concurrent
-    # searches in worker threads must not each load the 160,000-word dictionary.
-    with _ENGLISH_LOCK:
-        return _load_english_words()
-
-
-def warm_up() -> None:
-    """Load what query analysis loads lazily, so the first typo is as fast as the rest."""
-    _english_words()
-
-
-def is_english_word(word: str) -> bool:
-    """True when ``word`` is in pyspellchecker's English dictionary."""
-    return word.lower() in _english_words()
-
-
-def correction_limit(word: str) -> int:
-    """How many edits a typo of this length may have: short words are left alone, and
-    two edits only in long words (`assymetric`), where they still leave 80% intact
-    (`medieval` is not a typo of `medical`)."""
-    if len(word) < 5:
-        return 0
-    return 1 if len(word) < 10 else 2
-
-
 @dataclass(slots=True)
 class _ReadWords:
     """The words of a query as read, before weighting."""
@@ -259,10 +156,7 @@ class QueryAnalyser:
         config: SearchConfig = DEFAULT_CONFIG,
     ) -> None:
         self._config = config
-        self._vocabulary = vocabulary
-        self._by_length: dict[int, list[str]] = {}
-        for word in sorted(vocabulary, key=lambda w: (-vocabulary[w], w)):
-            self._by_length.setdefault(len(word), []).append(word)
+        self._speller = Speller(vocabulary)
         self._known = known_terms  # the index: membership tests only, never copied
         self._families: dict[str, list[str]] = {}
         for term in sorted(known_terms):
@@ -273,27 +167,6 @@ class QueryAnalyser:
         self._expansion_terms = {
             acronym: _plain_terms(expansion) for acronym, expansion in self._acronyms.items()
         }
-
-    def correct(self, word: str) -> str | None:
-        """The closest corpus word to an unknown word, if one is close enough. A real
-        English word is never "corrected" (`stops` is not a typo of `steps`, nor
-        `medieval` of `medical`): the corpus just does not use it."""
-        limit = correction_limit(word)
-        if limit == 0 or is_english_word(word):
-            return None
-        best: tuple[int, int, str] | None = None
-        for length in range(len(word) - limit, len(word) + limit + 1):
-            candidates = self._by_length.get(length, ())
-            # Optimal string alignment distance (a transposition is one edit), in C.
-            for candidate, distance, _ in process.extract(
-                word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None
-            ):
-                if distance > 1 and candidate[0] != word[0]:
-                    continue
-                key = (int(distance), -self._vocabulary[candidate], candidate)
-                if best is None or key < best:
-                    best = key
-        return best[2] if best else None
 
     def analyse(self, text: str) -> Query:
         """Analyse query text: terms, phrases, acronym expansions and typo corrections."""
@@ -374,7 +247,7 @@ class QueryAnalyser:
         fixed = []
         for part in parts:
             known = part in STOP_WORDS or any(t in self._known for t in word_terms(_plain(part)))
-            corrected = None if known or not part.isalpha() else self.correct(part)
+            corrected = None if known or not part.isalpha() else self._speller.correct(part)
             fixed.append(corrected or part)
         return "-".join(fixed)
 
@@ -445,17 +318,3 @@ def _plain_terms(text: str) -> list[str]:
         if found:
             terms.append(found[0] if len(found) == 1 else found[-1])
     return terms
-
-
-def vocabulary_of(surface_lists: Iterable[Iterable[str]]) -> Counter[str]:
-    """The correctable words of a corpus, from the surface forms of its words:
-    alphabetic, 3+ letters, not stop words."""
-    surfaces: Counter[str] = Counter()
-    for words_ in surface_lists:
-        surfaces.update(words_)
-    counts: Counter[str] = Counter()
-    for surface, count in surfaces.items():
-        for part in surface.split("-"):
-            if part.isalpha() and len(part) >= 3 and part not in STOP_WORDS:
-                counts[part] += count
-    return counts

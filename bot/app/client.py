@@ -31,7 +31,7 @@ from bot.ratings.service import Ratings
 from bot.settings import Settings
 from retrieval.corpus_set import CorpusSet
 from retrieval.library import Library
-from retrieval.query import warm_up
+from retrieval.spelling import warm_up
 
 log = logging.getLogger(__name__)
 

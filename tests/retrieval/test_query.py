@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from retrieval.acronyms import mine_acronyms
 from retrieval.library import Library
-from retrieval.query import MAX_QUERY_CHARS, mine_acronyms
+from retrieval.query import MAX_QUERY_CHARS
 
 
 @pytest.mark.parametrize(
