@@ -1,16 +1,15 @@
-"""Finding article files, reading the manifest and other TOML settings, decoding files,
-and handing each to its format's parser (:mod:`retrieval.formats`).
+"""Reading a corpus folder: the manifest and other TOML settings, and each article file
+(found by :mod:`retrieval.folders`) decoded and handed to its format's parser
+(:mod:`retrieval.formats`).
 
-Only this module touches the file system; parsing is pure (text in, Article out).
+Only this module and :mod:`retrieval.folders` touch the file system; parsing is pure
+(text in, Article out).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import re
-import stat
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval import parse_cache
+from retrieval.folders import MANIFEST_NAME, SkippedFile, article_files, article_slugs
 from retrieval.formats import DOCUMENT_PARSERS, PARSERS, ArticleInfo, parser_for
 from retrieval.formats.builder import MAX_HEADING_CHARS, MAX_HEADING_WORDS
 from retrieval.formats.encoding import decode_text
@@ -31,11 +31,9 @@ from retrieval.parsing import (
     run_bounded,
 )
 from retrieval.settings_files import entries
-from retrieval.text import slugify
 from retrieval.titles import distinct_titles
 
 __all__ = [
-    "ARTICLE_SUFFIXES",
     "INTRODUCTION",
     "MAX_ARTICLE_BYTES",
     "Article",
@@ -44,8 +42,6 @@ __all__ = [
     "ManifestEntry",
     "ParseLimits",
     "Section",
-    "SkippedFile",
-    "article_files",
     "article_warnings",
     "load_corpus",
     "read_article",
@@ -54,13 +50,9 @@ __all__ = [
     "scan_corpus",
 ]
 
-MANIFEST_NAME = "manifest.toml"
-ARTICLE_SUFFIXES: frozenset[str] = frozenset(PARSERS) | frozenset(DOCUMENT_PARSERS)
 # Larger files are not articles a study group reads (a 100-page PDF is about 1 MB); they
 # are skipped unread.
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
-# Files in a corpus folder that are data about the corpus, not articles.
-CORPUS_DATA_FILES: frozenset[str] = frozenset({MANIFEST_NAME, "cases.toml", "README.md"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +62,6 @@ class ManifestEntry:
     file: str
     source_file: str
     title: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SkippedFile:
-    """A file in the corpus folder that was not loaded, and why."""
-
-    path: str
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,109 +193,6 @@ def parse_unbounded(data: bytes, suffix: str, info: ArticleInfo, limits: ParseLi
     return article
 
 
-def article_files(
-    directory: Path, *, exclude: Iterable[Path] = ()
-) -> tuple[list[Path], list[SkippedFile]]:
-    """The article files of a corpus folder (sorted, sub-folders included but for
-    ``exclude`` and hidden ones), and what was not read, with why: other file types,
-    links that lead outside the folder, folders that cannot be read."""
-    root = directory.resolve()
-    excluded = {Path(e).resolve() for e in exclude}
-    files: list[Path] = []
-    skipped: list[SkippedFile] = []
-
-    def unreadable(error: OSError) -> None:
-        skipped.append(
-            SkippedFile(str(error.filename), f"folder cannot be read ({error.strerror})")
-        )
-
-    for folder, subfolders, names in os.walk(directory, onerror=unreadable):
-        here = Path(folder)
-        subfolders[:] = sorted(
-            name
-            for name in subfolders
-            if not name.startswith(".")
-            and (here / name).resolve() not in excluded
-            and _inside(here / name, root, skipped)
-            and not _misnamed_server_folder(here / name, directory, skipped)
-        )
-        for name in sorted(names):
-            path = here / name
-            if name.startswith(".") or (name in CORPUS_DATA_FILES and here == directory):
-                continue
-            if not _inside(path, root, skipped):
-                continue
-            special = _special_file(path)
-            if special:
-                skipped.append(SkippedFile(str(path), f"not a regular file ({special})"))
-                continue
-            if path.suffix.lower() in ARTICLE_SUFFIXES:
-                files.append(path)
-            else:
-                skipped.append(SkippedFile(str(path), f"unsupported file type {path.suffix!r}"))
-    return sorted(files), skipped
-
-
-_SPECIAL_FILES = (
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
-
-
-def _special_file(path: Path) -> str | None:
-    """What a file that is not a regular file is (a FIFO, a socket, a device), found
-    without opening it (opening a FIFO waits for a writer); None for a regular file, or
-    one that cannot be looked at (reading it says why)."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return None
-    if stat.S_ISREG(mode):
-        return None
-    return next((what for test, what in _SPECIAL_FILES if test(mode)), "not a file")
-
-
-# A sub-folder named exactly by a Discord server (guild) id, directly in the corpus
-# folder, holds that server's own articles.
-SERVER_FOLDER = re.compile(r"^\d{15,21}$")
-_SERVER_ID = re.compile(r"\d{15,21}")
-
-
-def _misnamed_server_folder(path: Path, directory: Path, skipped: list[SkippedFile]) -> bool:
-    """A folder that looks meant for one server (a server id in its name) but is not a
-    server folder (`123… (Study Group)/`, `sub/<id>/`): refused, so that its articles
-    are never shown to every server."""
-    if not _SERVER_ID.search(path.name):
-        return False
-    if path.parent == directory and SERVER_FOLDER.match(path.name):
-        return False  # a server's own folder (the caller decides whose it is)
-    skipped.append(
-        SkippedFile(
-            str(path),
-            "looks like a server's own folder but is not one (name it exactly by the"
-            " server id, directly in the corpus folder); not read, so that no other"
-            " server sees it",
-        )
-    )
-    return True
-
-
-def _inside(path: Path, root: Path, skipped: list[SkippedFile]) -> bool:
-    """Whether a path (a link followed) stays inside the corpus folder; a link that
-    leaves it is listed as skipped, never read."""
-    if not path.is_symlink():
-        return True
-    target = path.resolve()
-    if target == root or root in target.parents:
-        return True
-    skipped.append(
-        SkippedFile(str(path), "a link to somewhere outside the corpus folder; not read")
-    )
-    return False
-
-
 def scan_corpus(
     directory: Path | str,
     *,
@@ -354,40 +235,6 @@ def article_fingerprint(article: Article) -> str:
     """A digest of an article's text: two files with the same text are one article."""
     text = "\n".join(p for s in article.sections for p in s.paragraphs)
     return hashlib.sha1(text.encode()).hexdigest()
-
-
-def article_slugs(
-    directory: Path, files: Iterable[Path], *, prefix: str = ""
-) -> tuple[dict[Path, str], list[str]]:
-    """A unique, stable identity for every file: its path, transliterated to a slug
-    (`Арктика.md` -> `arktika`). Files whose names give the same slug (`a b.txt` and
-    `a-b.txt`, `Arctic.md` and `arctic.md`) keep it only if their name already is that
-    slug; the others get a suffix from a hash of their own path, so an identity never
-    depends on which other files are there. Returns the slugs and what was renamed."""
-    natural: dict[Path, str] = {}
-    for path in files:
-        parts = path.relative_to(directory).with_suffix("").parts
-        natural[path] = prefix + "/".join(slugify(part) for part in parts)
-    by_slug: dict[str, list[Path]] = {}
-    for path, slug in natural.items():
-        by_slug.setdefault(slug, []).append(path)
-    slugs = dict(natural)
-    renamed: list[str] = []
-    for slug, paths in by_slug.items():
-        if len(paths) < 2:
-            continue
-        for path in paths:
-            relative = path.relative_to(directory)
-            if prefix + relative.with_suffix("").as_posix() == slug and path.suffix.islower():
-                continue  # its name is its identity already
-            digest = hashlib.sha1(relative.as_posix().encode("utf-8")).hexdigest()[:6]
-            slugs[path] = f"{slug}-{digest}"
-            others = ", ".join(str(p.relative_to(directory)) for p in paths if p != path)
-            renamed.append(
-                f"{relative} and {others} would share the identity `{slug}`:"
-                f" {relative} is `{slugs[path]}`"
-            )
-    return slugs, renamed
 
 
 def load_corpus(

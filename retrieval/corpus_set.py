@@ -9,7 +9,8 @@ from pathlib import Path
 
 from retrieval.cases import read_curation
 from retrieval.config import DEFAULT_CONFIG, SearchConfig
-from retrieval.corpus import SERVER_FOLDER, LoadedCorpus, scan_corpus
+from retrieval.corpus import LoadedCorpus, scan_corpus
+from retrieval.folders import SERVER_FOLDER
 from retrieval.library import Library
 from retrieval.model import CorpusError
 from retrieval.parsing import ParseLimits

@@ -18,7 +18,8 @@ from retrieval.abstention import Evidence, answerable, gather_evidence
 from retrieval.acronyms import GENERAL_ACRONYMS, mine_acronyms
 from retrieval.cases import CaseCatalogue, Curation, extract_cases, read_curation
 from retrieval.config import DEFAULT_CONFIG, SEARCH_MODES, SearchConfig, SearchMode
-from retrieval.corpus import LoadedCorpus, SkippedFile, load_corpus
+from retrieval.corpus import LoadedCorpus, load_corpus
+from retrieval.folders import SkippedFile
 from retrieval.index import BM25Index, Hit, hits_from_scores
 from retrieval.memo import Memo
 from retrieval.model import Article, CorpusError, Section

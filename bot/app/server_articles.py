@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.app.failures import UserFacingError
-from retrieval.corpus import ARTICLE_SUFFIXES, article_warnings, parse_article
+from retrieval.corpus import article_warnings, parse_article
+from retrieval.folders import ARTICLE_SUFFIXES
 from retrieval.formats import ArticleInfo
 from retrieval.model import Article, CorpusError
 from retrieval.parsing import ParseLimits
