@@ -38,6 +38,8 @@ SUBJECT_WORDS = 6
 POINTS_BACK = re.compile(
     r"^(?:these|this|those|such|they|it|its|their|both|the latter|the former)\b", re.IGNORECASE
 )
+# How a finished sentence ends (a clause of a list or a preamble ends with "," or ";").
+FINISHED = re.compile(r"[.?!…][\"'”’)\]]*\s*$")
 # The shapes a question can ask for, each crossed with the sentence form that answers it.
 _CUE_SHAPES = (Shape.WHY, Shape.HOW, Shape.LIST, Shape.PROBLEMS)
 
@@ -53,6 +55,7 @@ FEATURES: tuple[str, ...] = (
     "heading_bm25",
     "subject",
     "defines_for_definition",
+    "defines_for_topic",
     *(f"cue_for_{shape.value}" for shape in _CUE_SHAPES),
     "cue_any",
     "paragraph_opening",
@@ -60,6 +63,7 @@ FEATURES: tuple[str, ...] = (
     "points_back",
     "dangling",
     "bullet",
+    "unfinished",
     "log_length",
     # Relative to the query's other candidates (a query's cosines sit higher or lower as
     # a whole): the gap to the best, and the rank.
@@ -205,10 +209,11 @@ def sentence_forms(text: str, view: QueryView) -> tuple[bool, ...]:
 
 def shape_columns(shape: Shape, forms: tuple[bool, ...]) -> list[float]:
     """The question's shape crossed with the sentence's forms (see :func:`sentence_forms`):
-    `defines_for_definition` and each `cue_for_<shape>`."""
+    `defines_for_definition`, `defines_for_topic` and each `cue_for_<shape>`."""
     cues = forms[2:]
     return [
         float(shape is Shape.DEFINITION and forms[1]),
+        float(shape is Shape.TOPIC and forms[1]),
         *(float(shape is cue and has) for cue, has in zip(_CUE_SHAPES, cues, strict=True)),
     ]
 
@@ -240,6 +245,7 @@ def feature_row(
         float(span.first != span.last),
         float(span.first == span.last and bool(POINTS_BACK.match(text))),
         float(is_bullet(facts.paragraph, text)),
+        float(not FINISHED.search(text)),
         math.log(max(len(text), 1)),
         0.0,  # the relative features are filled in by relative_columns
         0.0,

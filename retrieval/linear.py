@@ -78,6 +78,8 @@ class Group:
 
     rows: np.ndarray
     gains: np.ndarray
+    # How much this query counts in the fit, against the others.
+    weight: float = 1.0
 
 
 def _standardiser(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -105,15 +107,16 @@ def fit_ranker(features: Sequence[str], groups: Sequence[Group], l2: float) -> L
     log of the probability mass on its answers, each answer weighted by its gain."""
     usable = [g for g in groups if len(g.rows) and g.gains.sum() > 0]
     mean, scale = _standardiser(np.vstack([g.rows for g in usable]))
-    data = [((g.rows - mean) / scale, g.gains / g.gains.sum()) for g in usable]
+    data = [((g.rows - mean) / scale, g.gains / g.gains.sum(), g.weight) for g in usable]
+    mass = sum(g.weight for g in usable)
 
     def gradient(w: np.ndarray) -> np.ndarray:
         total = l2 * w
-        for rows, target in data:
+        for rows, target, weight in data:
             scores = rows @ w
             p = np.exp(scores - scores.max())
             p /= p.sum()
-            total = total + rows.T @ (p - target) / len(data)
+            total = total + weight * (rows.T @ (p - target)) / mass
         return total
 
     weights = _adam(gradient, len(features))

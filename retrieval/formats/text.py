@@ -87,7 +87,7 @@ def wrap_width(lines: list[str]) -> int | None:
 
 def _parse_wrapped(raw: list[str], width: int, info: ArticleInfo) -> Article:
     """Reflow a hard-wrapped text into paragraphs, then read headings off them."""
-    lines = _without_furniture([clean_line(line) for line in raw])
+    lines = _across_page_breaks(_without_furniture([clean_line(line) for line in raw]))
     blank_lines = sum(not line for line in lines) >= 0.05 * sum(bool(line) for line in lines)
     builder = SectionBuilder(info)
     paragraphs = _reflowed(lines, width)
@@ -137,6 +137,20 @@ def _without_furniture(lines: list[str]) -> list[str]:
             )
         )
     ]
+
+
+def _across_page_breaks(lines: list[str]) -> list[str]:
+    """The lines without the blank lines a page break left inside a sentence (the line
+    before does not finish one and the line after goes on in lower case), so that the
+    sentence is one again once the page's furniture is gone."""
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        if not line and kept and kept[-1] and not kept[-1].endswith(_SENTENCE_END):
+            after = next((later for later in lines[i + 1 :] if later), "")
+            if after[:1].islower():
+                continue
+        kept.append(line)
+    return kept
 
 
 def _furniture_like(line: str) -> bool:

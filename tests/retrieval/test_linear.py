@@ -41,6 +41,19 @@ def test_the_ranker_learns_which_feature_finds_the_answer() -> None:
     assert sum(top) == len(top)
 
 
+def test_a_query_weighted_zero_does_not_move_the_fit() -> None:
+    groups = _groups(3, 20)
+    misleading = [Group(g.rows[:, ::-1], g.gains, weight=0.0) for g in _groups(4, 20)]
+    alone = fit_ranker(("signal", "noise"), groups, l2=0.01)
+    with_them = fit_ranker(("signal", "noise"), [*groups, *misleading], l2=0.01)
+    # Only the standardisation sees them (their rows join the mean and scale).
+    assert np.allclose(alone.weights * alone.scale, with_them.weights * with_them.scale, atol=0.05)
+    halved = fit_ranker(
+        ("signal", "noise"), [*groups, *(Group(g.rows, g.gains, 0.5) for g in misleading)], l2=0.01
+    )
+    assert halved.weights[0] < with_them.weights[0], "a weighted query pulls the fit its way"
+
+
 def test_the_ranker_ignores_queries_without_an_answer() -> None:
     groups = [*_groups(2, 10), Group(np.zeros((5, 2)), np.zeros(5))]
     assert np.all(np.isfinite(fit_ranker(("signal", "noise"), groups, l2=0.1).weights))

@@ -134,3 +134,7 @@ def test_real_hard_wrapped_agreement_reads_as_articles_not_lines() -> None:
     text = "\n".join(p for s in article.sections for p in s.paragraphs)
     for furniture in ("A/CONF.164/37", "/...", "Page 3", "(E) 271095"):
         assert furniture not in text
+    # A page break inside a sentence (a form feed, then the next page's header) does not
+    # cut it in two: no paragraph starts in lower case.
+    assert "applicable solely to the relations between them" in text
+    assert not [p for s in article.sections for p in s.paragraphs if p[:1].islower()]
