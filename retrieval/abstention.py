@@ -11,19 +11,21 @@ search mode, and the decision is the calibrated probability's side of one half.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
+from retrieval.index import BM25Index
 from retrieval.linear import LinearModel, load_models
+from retrieval.model import Section
 from retrieval.query import Query
+from retrieval.sections import SentenceTerms
+from retrieval.semantic import SectionVectors, SentenceVectors
 from retrieval.text import tokenize_with_surfaces
-
-if TYPE_CHECKING:
-    from retrieval.library import Library
 
 ABSTENTION_FILE = Path(__file__).resolve().parent / "data" / "abstention.json"
 # A /brief topic is a few words: such a query sits far from any one sentence in meaning
@@ -97,7 +99,24 @@ class Evidence:
         )
 
 
-def gather_evidence(library: Library, query: Query, vector: np.ndarray | None = None) -> Evidence:
+class Searched(Protocol):
+    """What the evidence is read from: a library's index, sections, sentences and
+    vectors (:class:`retrieval.library.Library`, which calls this module: a protocol
+    keeps the import one way)."""
+
+    @property
+    def index(self) -> BM25Index: ...
+    @property
+    def sections(self) -> Mapping[str, Section]: ...
+    @property
+    def sentences(self) -> Mapping[str, Sequence[SentenceTerms]]: ...
+    @property
+    def embeddings(self) -> SectionVectors | None: ...
+    @property
+    def sentence_vectors(self) -> SentenceVectors | None: ...
+
+
+def gather_evidence(library: Searched, query: Query, vector: np.ndarray | None = None) -> Evidence:
     """What the classifier reads of a query searched in a library."""
     index = library.index
     weights = query.weights()
@@ -118,7 +137,7 @@ def gather_evidence(library: Library, query: Query, vector: np.ndarray | None = 
     )  # fmt: skip
 
 
-def _best_matches(library: Library, query: Query, scores: np.ndarray) -> tuple[float, float]:
+def _best_matches(library: Searched, query: Query, scores: np.ndarray) -> tuple[float, float]:
     """The largest share of the query's idf-weighted single words held by one of the
     best-scoring sections, and by one of their sentences."""
     index = library.index

@@ -239,7 +239,7 @@ def _start_worker(memory_mb: int) -> None:
     limit = memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    import retrieval.corpus  # noqa: F401  (the parsers, imported once)
+    import retrieval.formats  # noqa: F401  (the parsers, imported once)
 
 
 def _ready() -> bool:

@@ -13,7 +13,7 @@ Such vectors know that `troops` is close to `military` and `hackers` to `cyber`,
 what a sentence says, so search uses them only for the part of a query the corpus has no
 words for (see ``SearchConfig.word_vector_reach``); abstention still counts words.
 
-``python3 -m retrieval.wordvectors`` rebuilds the table from the unquantized PyTorch model
+``python3 -m retrieval.build_wordvectors`` rebuilds the table from the unquantized PyTorch model
 (it needs the model-build extra, see :mod:`retrieval.build_model`).
 The vectors derive from sentence-transformers/all-MiniLM-L6-v2 (Apache License 2.0).
 """
@@ -21,7 +21,6 @@ The vectors derive from sentence-transformers/all-MiniLM-L6-v2 (Apache License 2
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -122,25 +121,3 @@ def write_table(path: Path, vocabulary: Sequence[str], vectors: np.ndarray) -> N
     """Write the table file from each word's full model embedding."""
     codes, scales = reduce(vectors)
     np.savez_compressed(path, words=np.asarray(vocabulary), codes=codes, scales=scales)
-
-
-def _rebuild() -> None:
-    from retrieval.build_model import TorchMiniLMEncoder
-    from retrieval.corpus import load_corpus
-    from retrieval.informativeness import english_frequencies
-
-    corpus = load_corpus(Path(__file__).resolve().parent.parent / "corpus")
-    texts = [
-        text
-        for article in corpus.articles
-        for section in article.sections
-        for text in (article.title, section.heading, *section.paragraphs)
-    ]
-    vocabulary = table_words(english_frequencies(), texts)
-    vectors = TorchMiniLMEncoder().encode(vocabulary, progress=True, batch_size=512)
-    write_table(TABLE, vocabulary, vectors)
-    print(f"wrote {TABLE}: {len(vocabulary)} words", file=sys.stderr)
-
-
-if __name__ == "__main__":
-    _rebuild()

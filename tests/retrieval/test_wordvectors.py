@@ -44,7 +44,7 @@ def test_the_table_holds_every_word_of_the_bundled_corpus(
         for word in words(normalize(text))
     }
     missing = sorted(corpus_words - vectors.index.keys())
-    assert not missing, f"rebuild with python3 -m retrieval.wordvectors: {missing[:10]}"
+    assert not missing, f"rebuild with python3 -m retrieval.build_wordvectors: {missing[:10]}"
     assert len(vectors.index) > ENGLISH_WORDS
     assert vectors.vectors.shape == (len(vectors.index), DIMENSIONS)
     assert np.allclose(np.linalg.norm(vectors.vectors, axis=1), 1.0, atol=1e-5)
