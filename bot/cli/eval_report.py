@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from retrieval.briefing import Briefing
 from retrieval.engine import Style, brief
 from retrieval.evaluation import (
     QueryResult,
@@ -78,7 +80,7 @@ def answers_report(systems: dict[str, Library], path: Path) -> tuple[dict[str, A
     data: dict[str, Any] = {}
     missed: dict[str, list[str]] = {}
     for name, library in systems.items():
-        results = evaluate_answers(items, lambda text, lib=library: brief(lib, text, Style.RANKED))
+        results = evaluate_answers(items, partial(_ranked, library))
         data[name] = answer_summary(results)
         missed[name] = [f"{r.item.id} {r.item.question}" for r in results if r.rank is None]
     columns = ("answer@1", "useful@1", "answer@3", "answer@any", "refused")
@@ -103,7 +105,7 @@ def offtopic_report(
     data: dict[str, Any] = {}
     wrong: list[str] = []
     for name, library in systems.items():
-        results = evaluate_offtopic(items, lambda text, lib=library: brief(lib, text, Style.RANKED))
+        results = evaluate_offtopic(items, partial(_ranked, library))
         data[name] = offtopic_summary(results)
         if answerable_refused is not None:
             data[name]["answerable_refused"] = answerable_refused[name]
@@ -208,3 +210,8 @@ def _worst_text(rows: list[dict[str, Any]]) -> str:
         if not row["ranked"]:
             lines.append("    (nothing returned)")
     return "\n".join(lines)
+
+
+def _ranked(library: Library, text: str) -> Briefing:
+    """What /ask would answer: the ranked briefing."""
+    return brief(library, text, Style.RANKED)

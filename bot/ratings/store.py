@@ -348,11 +348,10 @@ def _sqlite_in_transaction(connection: Connection) -> bool:
 
 def _upsert(engine: Engine, row: dict[str, Any]) -> Any:
     """INSERT … ON CONFLICT (message, voter) DO UPDATE, in the engine's dialect."""
-    if engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(votes).values(**row)
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(votes).values(**row)
     changed = {k: statement.excluded[k] for k in ("up", "voted_at", "query", "sections", "mode")}
     return statement.on_conflict_do_update(
         index_elements=[votes.c.message_id, votes.c.voter], set_=changed
