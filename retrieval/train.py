@@ -247,27 +247,46 @@ def train(
         )
         print_abstention(mode, abstaining[mode])
         questions = questions_for(library, graded)
-        extra = []
-        if documents:
-            extra = questions_for(
-                Library.load(documents, encoder=encoder_for(mode)),
-                on_documents,
-                weight=DOCUMENT_WEIGHT,
-            )
+        extra = _document_questions(documents, mode, on_documents) if documents else []
         refused = frozenset(abstaining[mode]["refused_queries"])
-        reports[mode] = cross_validate(questions, refused=refused, extra=extra)
-        print_report(mode, reports[mode])
-        if extra:
-            reports[f"{mode} documents"] = cross_validate(
-                extra, extra=questions, test_folds=document_folds(on_documents)
-            )
-            print_report(f"{mode} documents, one document held out", reports[f"{mode} documents"])
+        reports.update(_cross_validated(mode, questions, extra, on_documents, refused))
         everything = [*questions, *extra]
         rankers[mode] = _fit(everything, choose_l2(everything, FOLDS))
     if write:
         save_models(RANKER_FILE, rankers, reports)
         save_models(ABSTENTION_FILE, classifiers, abstaining)
     return {"ranker": reports, "abstention": abstaining}
+
+
+def _document_questions(
+    documents: Path, mode: str, graded: Sequence[dict[str, Any]]
+) -> list[Question]:
+    """The document questions' candidates, each counting DOCUMENT_WEIGHT in a fit."""
+    from retrieval.semantic import encoder_for
+
+    library = Library.load(documents, encoder=encoder_for(mode))
+    return questions_for(library, graded, weight=DOCUMENT_WEIGHT)
+
+
+def _cross_validated(
+    mode: str,
+    questions: Sequence[Question],
+    extra: Sequence[Question],
+    on_documents: Sequence[dict[str, Any]],
+    refused: frozenset[str],
+) -> dict[str, Any]:
+    """The mode's cross-validated figures, printed: on the development questions (the
+    document ones always in training), and on the document questions one document held
+    out at a time."""
+    reports = {mode: cross_validate(questions, refused=refused, extra=extra)}
+    print_report(mode, reports[mode])
+    if extra:
+        name = f"{mode} documents"
+        reports[name] = cross_validate(
+            extra, extra=questions, test_folds=document_folds(on_documents)
+        )
+        print_report(f"{name}, one document held out", reports[name])
+    return reports
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -96,3 +96,17 @@ def test_no_import_cycle() -> None:
     for module in sorted(graph):
         visit(module)
     assert cycles == []
+
+
+def test_no_file_over_400_lines_and_no_function_over_40() -> None:
+    long_files, long_functions = [], []
+    for path in _modules().values():
+        source = path.read_text(encoding="utf-8")
+        if source.count("\n") > 400:
+            long_files.append(f"{path.relative_to(ROOT)}: {source.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > 40:
+                    long_functions.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert long_files == [] and long_functions == []

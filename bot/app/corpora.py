@@ -112,34 +112,35 @@ class Corpora:
         folder = self.server_folder(guild_id)
         async with self._lock:
             if data is not None:
-                taken = same_name(name, folder)
-                if taken is not None and (not replace or taken != name):
-                    raise NameTaken(taken)
-                if limits is not None:
-                    check_size(len(data), name, folder, limits)
+                _check_addable(name, data, folder, replace=replace, limits=limits)
             before = self.current
-            created = not folder.exists()
-            try:
-                own = await asyncio.to_thread(
-                    self._rebuilt, before, folder, name, data, self.limits
-                )
-            except OSError as error:
-                log.warning("server %s: could not change %s: %s", guild_id, name, error)
-                raise UserFacingError(
-                    f"The file could not be saved on the bot's side ({error.strerror});"
-                    " nothing was changed."
-                ) from error
-            except UploadRefused as error:
-                raise UploadRefused(self.relative(str(error))) from error
-            except CorpusError as error:
-                raise self._failed(error) from error
-            finally:
-                if created and folder.is_dir() and not any(folder.iterdir()):
-                    folder.rmdir()  # a failed first add leaves no empty folder behind
+            own = await self._rebuild_server(before, guild_id, folder, name, data)
             self.current = with_server(before, guild_id, own)
         summary = describe_server_reload(before, self.current, guild_id)
         log.info("server %s changed %s: %s", guild_id, name, summary)
         return summary
+
+    async def _rebuild_server(
+        self, before: CorpusSet, guild_id: int, folder: Path, name: str, data: bytes | None
+    ) -> Library | None:
+        """The server's library with the change made, off the event loop; on failure
+        the folder is as it was (no empty folder left by a failed first add)."""
+        created = not folder.exists()
+        try:
+            return await asyncio.to_thread(self._rebuilt, before, folder, name, data, self.limits)
+        except OSError as error:
+            log.warning("server %s: could not change %s: %s", guild_id, name, error)
+            raise UserFacingError(
+                f"The file could not be saved on the bot's side ({error.strerror});"
+                " nothing was changed."
+            ) from error
+        except UploadRefused as error:
+            raise UploadRefused(self.relative(str(error))) from error
+        except CorpusError as error:
+            raise self._failed(error) from error
+        finally:
+            if created and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
 
     @staticmethod
     def _rebuilt(
@@ -246,3 +247,15 @@ def _check_added(
             reason = f"it has the same text as the shared article {title}"
     if reason is not None:
         raise UploadRefused(f"`{name}` was not added: {reason}.")
+
+
+def _check_addable(
+    name: str, data: bytes, folder: Path, *, replace: bool, limits: UploadLimits | None
+) -> None:
+    """Raise NameTaken when the name (or the name but for its case) is taken and may not
+    be replaced, UploadRefused when the file would pass the server's limits."""
+    taken = same_name(name, folder)
+    if taken is not None and (not replace or taken != name):
+        raise NameTaken(taken)
+    if limits is not None:
+        check_size(len(data), name, folder, limits)
