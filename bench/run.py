@@ -304,7 +304,7 @@ def pdf_parsing(pages: int = 100) -> dict[str, float]:
     from retrieval.corpus import load_corpus
     from retrieval.formats import ArticleInfo
     from retrieval.formats.pdf import parse_pdf
-    from tests.documents import make_long_pdf
+    from testkit.documents import make_long_pdf
 
     articles = load_corpus(ROOT / "corpus").articles
     blocks = [(s.heading, s.paragraphs) for a in articles for s in a.sections]
@@ -339,7 +339,7 @@ def check_with_bombs(folder: Path = REALDOCS) -> dict[str, Any]:
     check and its worker, and each bomb's line."""
     import shutil
 
-    from tests import bombs
+    from testkit import bombs
 
     with tempfile.TemporaryDirectory() as temporary:
         corpus = Path(temporary) / "docs"
@@ -384,7 +384,7 @@ def store_writes(votes: int = 500) -> dict[str, Any]:
     import tempfile
 
     from bot.ratings.store import Store, Vote
-    from tests.postgres import postgres_server, server_binaries
+    from testkit.postgres import postgres_server, server_binaries
 
     def measure(url: str) -> dict[str, float]:
         store = Store.open(url)
@@ -446,8 +446,8 @@ async def bot_throughput(count: int = 500) -> dict[str, Any]:
     """Interactions through the loopback Discord, event to callback: a burst of 500 (the
     throughput), a burst of 2,000 and 600/s for 10 s (overload: answered, shed, late)."""
     from retrieval.library import Library
-    from tests.bot.loopback import loopback
-    from tests.bot.test_loopback import running_bot
+    from testkit.bots import running_bot
+    from testkit.loopback import loopback
 
     library = Library(load_corpus(ROOT / "corpus"))
     results: dict[str, Any] = {}
@@ -456,7 +456,7 @@ async def bot_throughput(count: int = 500) -> dict[str, Any]:
         ("burst_2000", 2000, 0),
         ("rate_600", 6000, 600),
     ):
-        async with loopback() as fake, running_bot(fake, library) as bot:
+        async with loopback() as fake, running_bot(fake, library, _bench_settings()) as bot:
             results[name] = await _load(fake, bot, total, rate)
     return {**results["burst_500"], "overload": results}
 
@@ -471,8 +471,8 @@ async def open_loop_overload() -> dict[str, Any]:
     answered within Discord's 3 s, shed (never answered), late, and the first-response
     and answer-text latencies."""
     from retrieval.library import Library
-    from tests.bot.loopback import loopback
-    from tests.bot.test_loopback import running_bot
+    from testkit.bots import running_bot
+    from testkit.loopback import loopback
 
     library = Library(load_corpus(ROOT / "corpus"), encoder=encoder_for("hybrid"))
     topics = [
@@ -481,7 +481,7 @@ async def open_loop_overload() -> dict[str, Any]:
     ]  # fmt: skip
     results: dict[str, Any] = {}
     for rate in OPEN_LOOP_RATES:
-        async with loopback() as fake, running_bot(fake, library) as bot:
+        async with loopback() as fake, running_bot(fake, library, _bench_settings()) as bot:
             await fake.fire(topics=topics, count=rate * OPEN_LOOP_SECONDS, rate=rate, distinct=True)
             report = await fake.fired(settle=5.0)
             report["shed_counted"] = bot.tree.shed.total + bot.replies.shed.total
@@ -506,7 +506,7 @@ def open_loop_table(results: dict[str, Any]) -> str:
 
 
 async def _load(fake: Any, bot: Any, total: int, rate: float) -> dict[str, Any]:
-    from tests.bot.discord_fakes import command_payload
+    from testkit.discord_fakes import command_payload
 
     topics = [
         "cyber diplomacy",
@@ -710,3 +710,14 @@ def main() -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _bench_settings() -> Any:
+    """The bot's settings for a benchmark: no .env, ratings in a fresh temporary folder,
+    no per-user cooldown in the way of a load test."""
+    import tempfile
+
+    from bot.settings import Settings
+
+    data_dir = Path(tempfile.mkdtemp(prefix="diplobrief-bench-"))
+    return Settings(_env_file=None, discord_token="x.y.z", data_dir=data_dir, cooldown_rate=10_000)

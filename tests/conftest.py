@@ -127,8 +127,8 @@ def brief_in_a_process() -> Callable[[str], subprocess.CompletedProcess[str]]:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A PostgreSQL server started for this test session (see tests/postgres.py)."""
-    from tests.postgres import postgres_server
+    """A PostgreSQL server started for this test session (see testkit/postgres.py)."""
+    from testkit.postgres import postgres_server
 
     with postgres_server() as url:
         yield url

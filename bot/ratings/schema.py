@@ -1,6 +1,6 @@
 """Today's schema of the store, as its queries read and write it (SQLAlchemy Core
 tables). The migrations in bot/ratings/migrations create it, with frozen literal DDL;
-tests/bot/test_migrations.py checks that the two agree, on SQLite and PostgreSQL.
+tests/bot/ratings/test_migrations.py checks that the two agree, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from discord.webhook.async_ import async_context
 from bot.app.client import DiploBot, create_bot
 from bot.settings import Settings
 from retrieval.library import Library
-from tests.bot.discord_fakes import APP_ID, RecordingAdapter, install, settle, user_payload
+from testkit.discord_fakes import APP_ID, RecordingAdapter, install, settle, user_payload
 
 # Where make_settings makes each bot's DATA_DIR: under pytest's own temporary folder
 # (set for the session below), which pytest prunes, so runs leave nothing in /tmp.

@@ -17,7 +17,7 @@ from retrieval import parse_cache, parsing
 from retrieval.corpus import CorpusError, parse_article, read_article, scan_corpus
 from retrieval.formats import ArticleInfo
 from retrieval.parsing import ParseLimits
-from tests import bombs
+from testkit import bombs
 
 SMALL = ParseLimits(max_inflated_mb=32, max_pages=5, timeout_s=60.0)
 

@@ -1,7 +1,7 @@
 """The store's schema, one frozen module per version: ``vNNN_<name>.py`` brings a
 database from version NNN - 1 to NNN through its ``upgrade(connection)``, with the
 literal DDL of that version. A released migration never changes (FROZEN.sha256 holds
-their digests, checked by tests/bot/test_migrations.py): a change to the schema is a
+their digests, checked by tests/bot/ratings/test_migrations.py): a change to the schema is a
 new file, added here at the end.
 """
 

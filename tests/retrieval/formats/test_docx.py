@@ -10,7 +10,7 @@ from retrieval.corpus import read_article
 from retrieval.formats.builder import ArticleInfo
 from retrieval.formats.docx import parse_docx
 from retrieval.model import CorpusError
-from tests.documents import BLOCKS, TITLE, make_docx
+from testkit.documents import BLOCKS, TITLE, make_docx
 
 INFO = ArticleInfo(slug="arctic", source_file="arctic.docx")
 

@@ -14,7 +14,7 @@ from retrieval.formats.builder import ArticleInfo
 from retrieval.formats.pdf import parse_pdf
 from retrieval.library import Library
 from retrieval.model import CorpusError
-from tests.documents import (
+from testkit.documents import (
     BLOCKS,
     HYPHENATED_SENTENCE,
     RUNNING_HEADER,

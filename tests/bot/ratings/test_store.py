@@ -23,7 +23,7 @@ from bot.ratings.store import (
     redacted,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def vote(message_id: int = 1, user_id: int = 7, *, up: bool = True, guild: int = 5) -> Vote:

@@ -16,8 +16,8 @@ from bot.app.failures import UserFacingError
 from bot.cli.main import main
 from bot.settings import Settings
 from retrieval.library import Library
+from testkit.discord_fakes import RecordingAdapter
 from tests.bot.conftest import make_settings, running
-from tests.bot.discord_fakes import RecordingAdapter
 from tests.conftest import CORPUS_DIR
 
 

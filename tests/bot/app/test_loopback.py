@@ -3,7 +3,6 @@ gateway events through real REST calls; with faults, load and sharding."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import statistics
 import time
@@ -14,19 +13,18 @@ import discord
 import pytest
 import yarl
 
-from bot.app.client import DiploBot, create_bot
+from bot.app.client import DiploBot
 from retrieval.library import Library
-from tests.bot.conftest import make_settings
-from tests.bot.discord_fakes import (
+from testkit.bots import running_bot as started_bot
+from testkit.discord_fakes import (
     GUILD_ID,
     autocomplete_payload,
     command_payload,
     component_payload,
 )
-from tests.bot.loopback import RemoteFake, loopback
-from tests.bot.protocol import Callback, first_embed, is_ephemeral
-
-TOKEN = "MTAw.fake.token"
+from testkit.loopback import RemoteFake, loopback
+from testkit.protocol import Callback, first_embed, is_ephemeral
+from tests.bot.conftest import make_settings
 
 
 def test_discord_py_attributes_the_fake_relies_on_have_not_moved() -> None:
@@ -36,33 +34,15 @@ def test_discord_py_attributes_the_fake_relies_on_have_not_moved() -> None:
     assert isinstance(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY, yarl.URL)
 
 
-async def _noop_identify(shard_id: int | None, *, initial: bool = False) -> None:
-    return None
-
-
 @contextlib.asynccontextmanager
 async def running_bot(
     fake: RemoteFake, library: Library, **settings: Any
 ) -> AsyncIterator[DiploBot]:
+    """The real bot against ``fake``, with test settings (:func:`make_settings`)."""
     settings.setdefault("dev_guild_id", GUILD_ID)
     settings.setdefault("cooldown_rate", 10_000)
-    bot = create_bot(make_settings(**settings), library, guild_ready_timeout=0.05)
-    bot.before_identify_hook = _noop_identify  # type: ignore[method-assign]
-    ready = asyncio.Event()
-
-    async def on_ready() -> None:
-        ready.set()
-
-    bot.add_listener(on_ready, "on_ready")
-    task = asyncio.create_task(bot.start(TOKEN))
-    try:
-        await asyncio.wait_for(ready.wait(), timeout=10)
-        yield bot  # type: ignore[misc]
-    finally:
-        bot.replies.stop_views()
-        await bot.close()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await asyncio.wait_for(task, timeout=5)
+    async with started_bot(fake, library, make_settings(**settings)) as bot:
+        yield bot
 
 
 @pytest.fixture

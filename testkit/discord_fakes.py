@@ -12,7 +12,7 @@ from typing import Any
 import discord
 from discord.webhook.async_ import AsyncWebhookAdapter, async_context
 
-from tests.bot.protocol import is_ephemeral
+from testkit.protocol import is_ephemeral
 
 APP_ID = 900000000000000001
 GUILD_ID = 900000000000000002

@@ -26,9 +26,9 @@ import discord
 import yarl
 from aiohttp import web
 
-from tests.bot.discord_fakes import attachment_payload
-from tests.bot.loopback.server import FakeDiscord, Interaction, LoopbackAddress, json_response
-from tests.bot.protocol import Callback, first_embed
+from testkit.discord_fakes import attachment_payload
+from testkit.loopback.server import FakeDiscord, Interaction, LoopbackAddress, json_response
+from testkit.protocol import Callback, first_embed
 
 
 class Operations:
@@ -94,7 +94,7 @@ class Operations:
         ``users`` users; with ``distinct``, each topic numbered so that no two queries
         are the same and none is answered from memory) at a fixed rate from this, the
         fake's, process, whatever the bot does; :meth:`fired` waits for and reports them."""
-        from tests.bot.discord_fakes import command_payload
+        from testkit.discord_fakes import command_payload
 
         fake = self.fake
         fake.fired = []
@@ -363,10 +363,10 @@ def _fake_process(guilds: int) -> int:
         if running is not None and running[0].poll() is None:
             return running[1]
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.bot.loopback", str(guilds)],
+            [sys.executable, "-m", "testkit.loopback", str(guilds)],
             stdout=subprocess.PIPE,
             stdin=subprocess.PIPE,
-            cwd=str(Path(__file__).resolve().parents[3]),
+            cwd=str(Path(__file__).resolve().parents[2]),
         )
         assert process.stdout is not None
         ready, _, _ = select.select([process.stdout], [], [], 30)

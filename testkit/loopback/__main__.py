@@ -1,4 +1,4 @@
-"""`python -m tests.bot.loopback <guilds>`: serve a fake Discord until stdin closes,
+"""`python -m testkit.loopback <guilds>`: serve a fake Discord until stdin closes,
 printing `PORT <n>` once it listens (how :class:`RemoteFake` starts one)."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from tests.bot.loopback.control import control_routes
-from tests.bot.loopback.server import FakeDiscord
+from testkit.loopback.control import control_routes
+from testkit.loopback.server import FakeDiscord
 
 
 async def serve(guilds: int) -> None:

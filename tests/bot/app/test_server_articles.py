@@ -17,7 +17,7 @@ from bot.app.server_articles import (
     stored_files,
     take_pending,
 )
-from tests.documents import make_docx
+from testkit.documents import make_docx
 
 LIMITS = UploadLimits(max_file_bytes=1000, max_files=2, max_total_bytes=1500)
 

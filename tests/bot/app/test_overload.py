@@ -10,9 +10,9 @@ import discord
 import pytest
 
 from bot.app.client import DiploBot
+from testkit.discord_fakes import RecordingAdapter, command_payload
+from testkit.protocol import Callback
 from tests.bot.conftest import deliver
-from tests.bot.discord_fakes import RecordingAdapter, command_payload
-from tests.bot.protocol import Callback
 
 
 def _aged(payload: dict, seconds: float) -> dict:

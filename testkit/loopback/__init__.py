@@ -9,8 +9,8 @@
 See ``tests/bot/README.md`` for when to use this and when the in-process recorder.
 """
 
-from tests.bot.loopback.control import Answer, RemoteFake, loopback, pointed_at
-from tests.bot.protocol import EPHEMERAL, Callback, is_ephemeral
+from testkit.loopback.control import Answer, RemoteFake, loopback, pointed_at
+from testkit.protocol import EPHEMERAL, Callback, is_ephemeral
 
 __all__ = [
     "EPHEMERAL",

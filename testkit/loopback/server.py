@@ -17,15 +17,15 @@ from urllib.parse import quote
 import discord
 from aiohttp import WSMsgType, web
 
-from tests.bot.discord_fakes import (
+from testkit.discord_fakes import (
     APP_ID,
     GUILD_ID,
     channel_payload,
     message_payload,
     user_payload,
 )
-from tests.bot.loopback.limits import Error, command_errors, message_errors, too_long
-from tests.bot.protocol import (
+from testkit.loopback.limits import Error, command_errors, message_errors, too_long
+from testkit.protocol import (
     ALREADY_ACKNOWLEDGED,
     HEARTBEAT_INTERVAL_MS,
     INTERACTION_DEADLINE_SECONDS,

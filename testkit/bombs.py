@@ -46,7 +46,7 @@ def double_flate_pdf(inflated_mb: int = 1024) -> bytes:
 def inflating_docx(inflated_mb: int = 1024) -> bytes:
     """A Word file whose document.xml inflates to ``inflated_mb`` MB (60,000 empty
     paragraphs over and over), written in chunks so it never sits whole in memory."""
-    from tests.documents import make_docx
+    from testkit.documents import make_docx
 
     small = zipfile.ZipFile(io.BytesIO(make_docx()))
     out = io.BytesIO()
@@ -72,6 +72,6 @@ def inflating_docx(inflated_mb: int = 1024) -> bytes:
 
 def long_pdf(pages: int) -> bytes:
     """A book-like PDF of ``pages`` pages (reportlab)."""
-    from tests.documents import BLOCKS, make_long_pdf
+    from testkit.documents import BLOCKS, make_long_pdf
 
     return make_long_pdf(BLOCKS, pages)

@@ -14,7 +14,7 @@ import pytest
 from bot.app.client import DiploBot
 from bot.ratings.store import Store, database_url, sections_of
 from retrieval.library import Library
-from tests.bot.discord_fakes import (
+from testkit.discord_fakes import (
     APP_ID,
     CHANNEL_ID,
     GUILD_ID,
@@ -23,9 +23,9 @@ from tests.bot.discord_fakes import (
     member_message,
     message_command_payload,
 )
-from tests.bot.loopback import RemoteFake, loopback
-from tests.bot.protocol import first_embed, is_ephemeral
-from tests.bot.test_loopback import custom_ids, refused, running_bot
+from testkit.loopback import RemoteFake, loopback
+from testkit.protocol import first_embed, is_ephemeral
+from tests.bot.app.test_loopback import custom_ids, refused, running_bot
 
 CREATE_PUBLIC_THREADS = 1 << 35
 

@@ -15,11 +15,11 @@ from bot.cli.main import EXIT_OK, EXIT_USAGE, main
 from bot.ratings.report import parse_since, word_groups
 from bot.ratings.store import Store, Vote
 from retrieval.library import Library
-from tests.bot.discord_fakes import GUILD_ID, command_payload
-from tests.bot.loopback import RemoteFake, loopback
-from tests.bot.protocol import first_embed, is_ephemeral
-from tests.bot.test_feedback import ask, press
-from tests.bot.test_loopback import running_bot
+from testkit.discord_fakes import GUILD_ID, command_payload
+from testkit.loopback import RemoteFake, loopback
+from testkit.protocol import first_embed, is_ephemeral
+from tests.bot.app.test_feedback import ask, press
+from tests.bot.app.test_loopback import running_bot
 
 MANAGE_GUILD = 1 << 5
 OTHER_GUILD = GUILD_ID + 1

@@ -13,9 +13,9 @@ import pytest
 
 from bot.app.client import create_bot
 from retrieval.corpus_set import CorpusSet
+from testkit.discord_fakes import GUILD_ID, USER_ID, RecordingAdapter, command_payload, settle
+from testkit.protocol import first_embed, is_ephemeral
 from tests.bot.conftest import make_settings, running
-from tests.bot.discord_fakes import GUILD_ID, USER_ID, RecordingAdapter, command_payload, settle
-from tests.bot.protocol import first_embed, is_ephemeral
 from tests.conftest import CORPUS_DIR, DATA_DIR
 
 MANAGE_GUILD = 1 << 5

@@ -13,19 +13,19 @@ import pytest
 
 from bot.app.client import DiploBot
 from retrieval.corpus_set import CorpusSet
-from tests.bot.discord_fakes import (
+from testkit.discord_fakes import (
     GUILD_ID,
     autocomplete_payload,
     command_payload,
     component_payload,
     message_payload,
 )
-from tests.bot.loopback import RemoteFake, loopback
-from tests.bot.loopback.control import Answer
-from tests.bot.protocol import first_embed, is_ephemeral
-from tests.bot.test_loopback import custom_ids, running_bot
+from testkit.documents import make_docx, make_pdf, make_scanned_pdf
+from testkit.loopback import RemoteFake, loopback
+from testkit.loopback.control import Answer
+from testkit.protocol import first_embed, is_ephemeral
+from tests.bot.app.test_loopback import custom_ids, running_bot
 from tests.conftest import CORPUS_DIR
-from tests.documents import make_docx, make_pdf, make_scanned_pdf
 
 MANAGE_GUILD = 1 << 5
 OTHER_GUILD = GUILD_ID + 1

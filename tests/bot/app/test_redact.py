@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from bot.app.run import configure_logging
-from tests.bot.discord_fakes import command_payload
+from testkit.discord_fakes import command_payload
 
 TOKEN = "MTA4NzY1NDMyMTA5ODc2NTQzMg.GhIjKl.abcdefghijklmnopqrstuvwxyz012345"
 

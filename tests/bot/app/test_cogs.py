@@ -8,14 +8,14 @@ from typing import Any
 
 from bot.app import limits
 from bot.app.client import DiploBot, create_bot
-from tests.bot.conftest import deliver, make_settings, running
-from tests.bot.discord_fakes import (
+from testkit.discord_fakes import (
     RecordingAdapter,
     autocomplete_payload,
     command_payload,
     component_payload,
 )
-from tests.bot.protocol import Callback, first_embed, is_ephemeral
+from testkit.protocol import Callback, first_embed, is_ephemeral
+from tests.bot.conftest import deliver, make_settings, running
 
 
 def only_response(recorder: RecordingAdapter) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.bot.protocol import LINK_BUTTON_STYLE, SELECTS, Component
+from testkit.protocol import LINK_BUTTON_STYLE, SELECTS, Component
 
 # Discord's documented limits (independent of the bot's own bot/app/limits.py on purpose:
 # the fake must not trust the code it tests).
