@@ -19,13 +19,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.components import DYNAMIC_ITEMS
 from bot.app.corpora import Corpora
 from bot.app.errors import report_error
 from bot.app.failures import UserFacingError
-from bot.app.feedback import DiscussButton, VoteButton
 from bot.app.overload import DiploTree
 from bot.app.replies import Replies, ReplyTiming
-from bot.app.views import MoreButton, ReadSectionSelect
 from bot.defaults import parse_limits
 from bot.ratings.service import Ratings
 from bot.settings import Settings
@@ -101,7 +100,7 @@ class DiploBot(commands.AutoShardedBot):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._on_sighup)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.add_dynamic_items(MoreButton, ReadSectionSelect, VoteButton, DiscussButton)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.ratings.open()
         self.tree.on_error = report_error  # type: ignore[method-assign]  # discord.py's documented way to set the tree's handler
         if self.settings.dev_guild_id:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import uuid
+from collections.abc import Callable, Coroutine
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import discord
 from discord import app_commands
@@ -69,3 +72,25 @@ async def send_ephemeral(interaction: discord.Interaction, embed: discord.Embed)
             await interaction.response.send_message(embed=embed, ephemeral=True)
     except discord.HTTPException as error:
         log.info("could not send a reply (%s %s)", error.status, error.code)
+
+
+Params = ParamSpec("Params")
+Owner = TypeVar("Owner")
+
+
+def answers_errors(
+    handler: Callable[Concatenate[Owner, discord.Interaction, Params], Coroutine[Any, Any, None]],
+) -> Callable[Concatenate[Owner, discord.Interaction, Params], Coroutine[Any, Any, None]]:
+    """A component's (or a reply flow's) handler whose errors become the one error reply
+    (:func:`report_error`): one bad press never takes the bot down."""
+
+    @functools.wraps(handler)
+    async def guarded(
+        owner: Owner, interaction: discord.Interaction, *args: Params.args, **kwargs: Params.kwargs
+    ) -> None:
+        try:
+            await handler(owner, interaction, *args, **kwargs)
+        except Exception as error:
+            await report_error(interaction, error)
+
+    return guarded

@@ -19,13 +19,13 @@ from typing import Any
 import discord
 
 from bot.app import limits
+from bot.app.components.briefing import BriefingView, QueryStore, ReplyKind, briefing_view
+from bot.app.components.feedback import COMMANDS, can_discuss, feedback_items, rated_answer
 from bot.app.corpora import Corpora
 from bot.app.embeds import briefing_embed, section_embeds
-from bot.app.errors import report_error
+from bot.app.errors import answers_errors
 from bot.app.failures import UserFacingError
-from bot.app.feedback import COMMANDS, can_discuss, feedback_items, rated_answer
 from bot.app.overload import DEFER_BY_SECONDS, MovingAverage, ShedCounter, age, too_late
-from bot.app.views import BriefingView, QueryStore, ReplyKind, briefing_view
 from bot.present.text import truncate
 from bot.ratings.service import Ratings
 from bot.settings import Settings
@@ -194,40 +194,34 @@ class Replies:
                 view.add_item(item)
         return view
 
+    @answers_errors
     async def more(
         self, interaction: discord.Interaction, kind: ReplyKind, offset: int, reference: str
     ) -> None:
         """The More button: the next excerpts of the same query, in place."""
-        try:
-            query = self.query_store.resolve(reference)
-            if query is None:
-                raise UserFacingError(
-                    "This briefing is too old to continue: run the command again."
-                )
-            await self.send_briefing(
-                interaction,
-                briefing_maker(kind, query, offset=offset, count=self.settings.top_k),
-                kind=kind,
-                private=False,
-                logged_query=query,
-                in_place=True,
-            )
-        except Exception as error:  # one bad press never takes the bot down
-            await report_error(interaction, error)
+        query = self.query_store.resolve(reference)
+        if query is None:
+            raise UserFacingError("This briefing is too old to continue: run the command again.")
+        await self.send_briefing(
+            interaction,
+            briefing_maker(kind, query, offset=offset, count=self.settings.top_k),
+            kind=kind,
+            private=False,
+            logged_query=query,
+            in_place=True,
+        )
 
+    @answers_errors
     async def read_section(self, interaction: discord.Interaction, key: str) -> None:
         """The Read section select: the full section, to the presser only."""
-        try:
-            library = self.library_for(interaction)
-            section = library.section_by_key(key)
-            if section is None:
-                raise UserFacingError("That section is no longer in the corpus.")
-            messages = section_embeds(library.article_of(section), section)
-            await interaction.response.send_message(embeds=messages[0], ephemeral=True)
-            for embeds in messages[1:]:
-                await interaction.followup.send(embeds=embeds, ephemeral=True)
-        except Exception as error:
-            await report_error(interaction, error)
+        library = self.library_for(interaction)
+        section = library.section_by_key(key)
+        if section is None:
+            raise UserFacingError("That section is no longer in the corpus.")
+        messages = section_embeds(library.article_of(section), section)
+        await interaction.response.send_message(embeds=messages[0], ephemeral=True)
+        for embeds in messages[1:]:
+            await interaction.followup.send(embeds=embeds, ephemeral=True)
 
     async def _off_loop(
         self,

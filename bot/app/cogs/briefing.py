@@ -11,9 +11,9 @@ from discord.ext import commands
 
 from bot.app.asking import message_question
 from bot.app.checks import MAX_QUERY_LENGTH, by_user, search_cooldown
+from bot.app.components.briefing import ReplyKind
 from bot.app.failures import UserFacingError
 from bot.app.suggest import cached_topics, topic_suggestions
-from bot.app.views import ReplyKind
 
 if TYPE_CHECKING:
     from bot.app.client import DiploBot

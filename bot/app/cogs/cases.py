@@ -10,9 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.checks import MAX_QUERY_LENGTH, by_user, search_cooldown
+from bot.app.components.briefing import ReplyKind
 from bot.app.embeds import cases_embed, no_case_embed
 from bot.app.suggest import case_suggestions
-from bot.app.views import ReplyKind
 from retrieval.briefing import case_briefing
 
 if TYPE_CHECKING:

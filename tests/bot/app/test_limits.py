@@ -6,7 +6,13 @@ from discord import app_commands
 
 from bot.app import limits
 from bot.app.client import DiploBot
-from bot.app.views import MoreButton, QueryStore, ReadSectionSelect, ReplyKind, briefing_view
+from bot.app.components.briefing import (
+    MoreButton,
+    QueryStore,
+    ReadSectionSelect,
+    ReplyKind,
+    briefing_view,
+)
 from retrieval.briefing import build_briefing
 from retrieval.library import Library
 

@@ -18,7 +18,7 @@ from retrieval.library import Library
 from testkit.discord_fakes import GUILD_ID, command_payload
 from testkit.loopback import RemoteFake, loopback
 from testkit.protocol import first_embed, is_ephemeral
-from tests.bot.app.test_feedback import ask, press
+from tests.bot.app.components.test_feedback import ask, press
 from tests.bot.app.test_loopback import running_bot
 
 MANAGE_GUILD = 1 << 5

@@ -18,9 +18,9 @@ from typing import Any, Literal
 import discord
 
 from bot.app import limits
-from bot.app.errors import report_error
+from bot.app.components.briefing import QueryStore, ReplyKind
+from bot.app.errors import answers_errors
 from bot.app.failures import UserFacingError
-from bot.app.views import QueryStore, ReplyKind
 from bot.present.text import truncate
 from bot.ratings.store import Vote
 from retrieval.briefing import Briefing
@@ -56,7 +56,7 @@ THREAD_CHANNELS = (discord.ChannelType.text, discord.ChannelType.news)
 @dataclass(frozen=True, slots=True)
 class Rated:
     """What a vote button carries: the answer's kind, mode, cited sections (their
-    short keys) and a reference to its query (see :class:`bot.app.views.QueryStore`)."""
+    short keys) and a reference to its query (see :class:`bot.app.components.briefing.QueryStore`)."""
 
     kind: ReplyKind
     mode: str
@@ -140,14 +140,12 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=VOTE_TEMPLA
         rated = Rated(ReplyKind(match["kind"]), MODES[match["mode"]], keys, match["query"] or "")
         return cls(match["direction"] == "u", rated)
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            vote = vote_from_press(interaction, up=self.up, rated=self.rated)
-            ratings = interaction.client.ratings  # type: ignore[attr-defined]  # the client is DiploBot; typing it here would import the client into this module (a cycle)
-            stored = await ratings.vote_in_time(vote)  # the reply within Discord's 3 s
-            await interaction.response.send_message(thanks(vote.up, stored), ephemeral=True)
-        except Exception as error:  # one bad press never takes the bot down
-            await report_error(interaction, error)
+        vote = vote_from_press(interaction, up=self.up, rated=self.rated)
+        ratings = interaction.client.ratings  # type: ignore[attr-defined]  # the client is DiploBot; typing it here would import the client into this module (a cycle)
+        stored = await ratings.vote_in_time(vote)  # the reply within Discord's 3 s
+        await interaction.response.send_message(thanks(vote.up, stored), ephemeral=True)
 
 
 def thanks(up: bool, stored: bool) -> str:
@@ -202,11 +200,9 @@ class DiscussButton(
     ) -> DiscussButton:
         return cls()
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await open_thread(interaction)
-        except Exception as error:
-            await report_error(interaction, error)
+        await open_thread(interaction)
 
 
 async def open_thread(interaction: discord.Interaction) -> None:

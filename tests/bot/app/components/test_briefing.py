@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.app import limits
-from bot.app.views import (
+from bot.app.components.briefing import (
     INLINE,
     STORED,
     BriefingView,
