@@ -74,7 +74,7 @@ class _TerminalSafe(io.TextIOBase):
         return self._stream.fileno()
 
     @property
-    def encoding(self) -> str:  # type: ignore[override]
+    def encoding(self) -> str:  # type: ignore[override]  # TextIOBase declares it an attribute; the wrapped stream's is read-only
         return self._stream.encoding
 
 
