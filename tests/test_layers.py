@@ -4,6 +4,7 @@ settings over the engine), never up, and no module imports itself through others
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -110,3 +111,14 @@ def test_no_file_over_400_lines_and_no_function_over_40() -> None:
                 if length > 40:
                     long_functions.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
     assert long_files == [] and long_functions == []
+
+
+def test_every_type_ignore_says_why() -> None:
+    bare = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in _modules().values()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "type: ignore" in line
+        and not re.search(r"type: ignore\[[\w-]+(?:, [\w-]+)*\]  # \S", line)
+    ]
+    assert bare == []
