@@ -19,7 +19,7 @@ from bot.app import limits
 from bot.app.checks import manages_this_server
 from bot.app.components.corpus import (
     admin_server,
-    article_slug,
+    checked_upload,
     replace_view,
     upload_limits,
 )
@@ -30,7 +30,6 @@ from bot.app.server_articles import (
     NameTaken,
     UploadRefused,
     check_size,
-    check_upload,
     hold_pending,
     safe_article_name,
     stored_files,
@@ -71,14 +70,7 @@ class CorpusCog(
                 "The attachment could not be downloaded from Discord; try again."
             ) from error
         check_size(len(data), name, folder, upload_limits(self.bot.settings))
-        upload = await asyncio.to_thread(
-            check_upload,
-            name,
-            data,
-            article_slug(guild_id, name),
-            folder=folder,
-            limits=self.bot.serving.limits,
-        )
+        upload = await checked_upload(guild_id, folder, name, data, self.bot.serving.limits)
         try:
             summary = await self.bot.serving.change_server_file(
                 guild_id, name, data, replace=False, limits=upload_limits(self.bot.settings)

@@ -15,8 +15,9 @@ from bot.app.checks import manages_this_server
 from bot.app.embeds import result_embed, upload_report
 from bot.app.errors import answers_errors
 from bot.app.failures import UserFacingError
-from bot.app.server_articles import UploadLimits, check_upload, take_pending
+from bot.app.server_articles import CheckedUpload, UploadLimits, check_upload, take_pending
 from bot.settings import Settings
+from retrieval.parsing import ParseLimits
 from retrieval.text import slugify
 
 REPLACE_TEMPLATE = r"db:corpus:(?P<action>replace|keep):(?P<token>[0-9a-f]{16})"
@@ -76,14 +77,7 @@ class ReplaceButton(discord.ui.DynamicItem[discord.ui.Button], template=REPLACE_
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        upload = await asyncio.to_thread(
-            check_upload,
-            name,
-            data,
-            article_slug(guild_id, name),
-            folder=folder,
-            limits=bot.serving.limits,
-        )
+        upload = await checked_upload(guild_id, folder, name, data, bot.serving.limits)
         summary = await bot.serving.change_server_file(
             guild_id, name, data, limits=upload_limits(bot.settings)
         )
@@ -98,6 +92,15 @@ def replace_view(token: str) -> discord.ui.View:
     view.add_item(ReplaceButton("replace", token))
     view.add_item(ReplaceButton("keep", token))
     return view
+
+
+async def checked_upload(
+    guild_id: int, folder: Path, name: str, data: bytes, limits: ParseLimits | None
+) -> CheckedUpload:
+    """The upload parsed as `check` would (off the event loop, in the parse worker),
+    described as the file it will be in the server's folder; raises UploadRefused."""
+    slug = article_slug(guild_id, name)
+    return await asyncio.to_thread(check_upload, name, data, slug, folder=folder, limits=limits)
 
 
 def article_slug(guild_id: int, name: str) -> str:
