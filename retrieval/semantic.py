@@ -9,10 +9,12 @@ folder, keyed by the texts and the model, so a restart does not re-encode.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -260,11 +262,26 @@ def cached_encode(
     for folder in cache_dirs(corpus_dir):
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            np.save(folder / f"embeddings-{key}.npy", vectors)
+            _save_whole(folder / f"embeddings-{key}.npy", vectors)
             break
         except OSError as error:  # a read-only cache folder: the next place, if any
             log.info("cannot cache embeddings in %s: %s", folder, error)
     return vectors
+
+
+def _save_whole(path: Path, vectors: np.ndarray) -> None:
+    """Write a cache file whole or not at all: into a temporary file beside it, renamed
+    over it. Processes sharing the cache folder (shards starting together) then never
+    read one half-written, and one stopped mid-write leaves no truncated entry behind."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".embeddings-", suffix=".npy")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            np.save(file, vectors)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def reciprocal_rank_fusion(

@@ -14,7 +14,12 @@ import numpy as np
 import pytest
 
 from retrieval.library import Library
-from retrieval.semantic import EXTRA_HINT, SemanticUnavailableError, section_embeddings
+from retrieval.semantic import (
+    EXTRA_HINT,
+    SemanticUnavailableError,
+    cached_encode,
+    section_embeddings,
+)
 from tests.conftest import DEV_QRELS, needs_shared
 from tests.retrieval.conftest import EncodingProcess
 
@@ -93,6 +98,37 @@ def test_section_embeddings_are_cached_on_disk(
     assert np.array_equal(first.vectors, again.vectors)
     # the cache folder is not an article
     assert Library.load(corpus).search("alliances", abstain=False).hits
+
+
+class OnesEncoder:
+    """A stand-in encoder: every text's vector is the same."""
+
+    name = "ones"
+
+    def encode(self, texts, *, progress=False):
+        return np.ones((len(texts), 384), dtype=np.float32)
+
+
+def test_a_cache_entry_is_written_whole_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Processes sharing the cache folder must never read a half-written entry: one
+    # write that fails midway leaves neither a truncated entry nor its temporary file.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "cache" / "diplobrief"
+    real_save = np.save
+
+    def fails_midway(file, array) -> None:
+        file.write(b"\x93NUMPY half of it")
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(np, "save", fails_midway)
+    assert cached_encode(["a", "b"], OnesEncoder()).shape == (2, 384)
+    assert list(folder.iterdir()) == []
+    monkeypatch.setattr(np, "save", real_save)
+    first = cached_encode(["a", "b"], OnesEncoder())
+    (entry,) = folder.iterdir()
+    assert entry.name.startswith("embeddings-") and np.array_equal(np.load(entry), first)
 
 
 def test_missing_runtime_says_to_search_lexically(monkeypatch: pytest.MonkeyPatch) -> None:
