@@ -82,7 +82,6 @@ def postgres_server() -> Iterator[str]:
     if uid is not None:
         for path in (root, sockets):
             os.chown(path, uid, gid or -1)
-    port = _free_port()
 
     def run(*args: str) -> None:
         subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=60)
@@ -98,18 +97,27 @@ def postgres_server() -> Iterator[str]:
         "UTF8",
         "--no-sync",
     )
-    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
-    run(
-        str(binaries / "pg_ctl"),
-        "-D",
-        str(data),
-        "-o",
-        options,
-        "-l",
-        str(root / "log"),
-        "-w",
-        "start",
-    )
+    # A port free a moment ago may be taken by the time the server binds it (the test
+    # workers start their servers at the same time): then another one.
+    for attempt in range(3):
+        port = _free_port()
+        options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
+        try:
+            run(
+                str(binaries / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(root / "log"),
+                "-w",
+                "start",
+            )
+            break
+        except subprocess.CalledProcessError:
+            if attempt == 2:
+                raise
     try:
         yield f"postgresql+psycopg://{USER}@127.0.0.1:{port}/postgres"
     finally:
