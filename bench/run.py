@@ -456,7 +456,7 @@ async def bot_throughput(count: int = 500) -> dict[str, Any]:
         ("burst_2000", 2000, 0),
         ("rate_600", 6000, 600),
     ):
-        async with loopback() as fake, running_bot(fake, library, _bench_settings()) as bot:
+        async with loopback() as fake, running_bot(library, _bench_settings()) as bot:
             results[name] = await _load(fake, bot, total, rate)
     return {**results["burst_500"], "overload": results}
 
@@ -481,7 +481,7 @@ async def open_loop_overload() -> dict[str, Any]:
     ]  # fmt: skip
     results: dict[str, Any] = {}
     for rate in OPEN_LOOP_RATES:
-        async with loopback() as fake, running_bot(fake, library, _bench_settings()) as bot:
+        async with loopback() as fake, running_bot(library, _bench_settings()) as bot:
             await fake.fire(topics=topics, count=rate * OPEN_LOOP_SECONDS, rate=rate, distinct=True)
             report = await fake.fired(settle=5.0)
             report["shed_counted"] = bot.tree.shed.total + bot.replies.shed.total

@@ -14,14 +14,12 @@ import numpy as np
 
 from retrieval.abstention import DECISION, SIGNALS
 from retrieval.library import Library
-from retrieval.linear import LinearModel, fit_classifier, folds
+from retrieval.linear import FOLDS, L2_GRID, LinearModel, fit_classifier, folds
 from retrieval.reading import named_in
 
-FOLDS = 5
 # The classifier has fewer examples of one class (off-topic queries) than the ranker has
 # questions: its grid reaches stronger regularisation.
 CLASSIFIER_L2_GRID = (0.01, 0.1, 0.3, 1.0, 3.0)
-FINAL_L2_GRID = (0.001, 0.01, 0.03, 0.1, 0.3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +126,7 @@ def train_abstention(examples: Queries) -> tuple[LinearModel, dict[str, Any]]:
         )
     report = {**abstention_figures(examples, answered), "l2_per_fold": l2s}
     final = min(
-        FINAL_L2_GRID, key=lambda v: _balanced_errors(examples, _decisions(examples, v, FOLDS, 1))
+        L2_GRID, key=lambda v: _balanced_errors(examples, _decisions(examples, v, FOLDS, 1))
     )
     return _classifier(examples, everything, final), report
 

@@ -143,6 +143,11 @@ def fit_classifier(
     return LinearModel(tuple(features), mean, scale, theta[:-1], float(theta[-1]))
 
 
+# Folds of every cross-validation, and the regularisation strengths tried.
+FOLDS = 5
+L2_GRID = (0.001, 0.01, 0.03, 0.1, 0.3)
+
+
 def folds(count: int, k: int, seed: int = 0) -> list[np.ndarray]:
     """``k`` disjoint test folds covering ``range(count)``, shuffled with a fixed seed."""
     order = np.random.default_rng(seed).permutation(count)

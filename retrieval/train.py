@@ -29,7 +29,7 @@ from retrieval.briefing import CANDIDATE_SECTIONS
 from retrieval.excerpts import RANKER_FILE, Candidate, candidate_table, choose, ranked
 from retrieval.features import FEATURES
 from retrieval.library import Library
-from retrieval.linear import Group, LinearModel, fit_ranker, folds, save_models
+from retrieval.linear import FOLDS, L2_GRID, Group, LinearModel, fit_ranker, folds, save_models
 from retrieval.reading import opening
 
 DEFAULT_EVAL_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
@@ -42,8 +42,6 @@ DOCUMENT_QUESTIONS = Path(__file__).resolve().parent / "data" / "realdocs-graded
 # (5-fold on the development questions; one document held out on the document ones):
 # 0 gives 0.63 / 0.22 answer@1, 0.6 gives 0.62 / 0.32, 1 gives 0.61 / 0.36.
 DOCUMENT_WEIGHT = 0.5
-FOLDS = 5
-L2_GRID = (0.001, 0.01, 0.03, 0.1, 0.3)
 SHOWN = 5
 
 

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from bot.app.client import DiploBot, create_bot
 from bot.settings import Settings
 from retrieval.library import Library
-from testkit.loopback import RemoteFake
 
 TOKEN = "MTAw.fake.token"
 
@@ -19,11 +18,9 @@ async def _noop_identify(shard_id: int | None, *, initial: bool = False) -> None
 
 
 @contextlib.asynccontextmanager
-async def running_bot(
-    fake: RemoteFake, library: Library, settings: Settings
-) -> AsyncIterator[DiploBot]:
-    """The bot logged in to ``fake`` and READY; closed on leaving."""
-    del fake  # the fake is reached through the patched Discord URLs it installed
+async def running_bot(library: Library, settings: Settings) -> AsyncIterator[DiploBot]:
+    """The bot logged in and READY; closed on leaving. Start it inside
+    :func:`testkit.loopback.loopback`, which points discord.py at the fake."""
     bot = create_bot(settings, library, guild_ready_timeout=0.05)
     bot.before_identify_hook = _noop_identify  # type: ignore[method-assign]
     ready = asyncio.Event()

@@ -42,9 +42,8 @@ COMMANDS = {
 }
 MODES = {"l": "lexical", "h": "hybrid"}
 _ESCAPED = re.compile(r"\\(.)")  # a markdown escape in shown text
-# A section key's length (retrieval.library.section_key), and the least room a vote's
-# custom_id keeps for the query reference (a stored query's key takes 17).
-KEY_CHARS = 12
+# The least room a vote's custom_id keeps for the query reference (a stored query's key
+# takes 17).
 MIN_QUERY_ROOM = 17
 THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a study discussion stays open a day without messages
 # Discord's code when a message already has its thread.
@@ -74,13 +73,11 @@ def vote_custom_id(up: bool, rated: Rated) -> str:
 def rated_answer(briefing: Briefing, kind: ReplyKind, mode: str, store: QueryStore) -> Rated:
     """What the vote buttons under ``briefing`` carry: as many cited sections as leave
     the query reference room in a custom_id."""
-    keys: list[str] = []
-    for source in briefing.sources:
-        if len(vote_custom_id(True, Rated(kind, mode, (*keys, "k" * KEY_CHARS)))) > (
-            limits.CUSTOM_ID - MIN_QUERY_ROOM
-        ):
-            break
-        keys.append(section_key(source.section_id))
+    keys = [section_key(source.section_id) for source in briefing.sources]
+    while keys and len(vote_custom_id(True, Rated(kind, mode, tuple(keys)))) > (
+        limits.CUSTOM_ID - MIN_QUERY_ROOM
+    ):
+        keys.pop()
     room = limits.CUSTOM_ID - len(vote_custom_id(True, Rated(kind, mode, tuple(keys))))
     return Rated(kind, mode, tuple(keys), store.reference(briefing.query, room))
 
