@@ -102,9 +102,12 @@ class Library:
         """The sections under each heading, by the terms the heading is read as."""
         by_heading: dict[frozenset[str], list[str]] = {}
         for section in (s for s in ordered if not s.lead):
-            key = self._heading_terms(section.heading)
-            if key:
-                by_heading.setdefault(key, []).append(section.id)
+            # A numbered provision is named by its title too ("Article 3. Breadth of the
+            # territorial sea" is what "breadth of the territorial sea" asks for).
+            titles = {section.heading, heading_title(section.heading)}
+            for key in {self._heading_terms(title) for title in titles}:
+                if key:
+                    by_heading.setdefault(key, []).append(section.id)
         return by_heading
 
     def _embed(
@@ -359,6 +362,20 @@ def _sections_by_id(articles: tuple[Article, ...]) -> MappingProxyType[str, Sect
 
 
 _ARTICLES = frozenset({"the", "a", "an"})
+
+
+# The label a numbered heading opens with: "Article 3.", "PART X.", "III.", "Rule 4 —".
+_HEADING_LABEL = re.compile(
+    r"^(?:(?:article|part|chapter|section|annex|appendix|rule)\s+)?"
+    r"(?:\d{1,3}[a-z]?|[ivxlc]{1,7}|[a-z])\s*[.:\u2013\u2014-]\s+(?=\w)",
+    re.IGNORECASE,
+)
+
+
+def heading_title(heading: str) -> str:
+    """A heading without the label numbering it ("Article 3. Breadth of the territorial
+    sea" -> "Breadth of the territorial sea"); a heading without one, unchanged."""
+    return _HEADING_LABEL.sub("", heading.strip(), count=1)
 
 
 def heading_key(text: str) -> str:

@@ -67,3 +67,20 @@ def test_no_excerpt_holds_furniture_or_markup(treaties: Library) -> None:
     for question in ("objective of the agreement", "port state measures", "high seas boarding"):
         for excerpt in brief(treaties, question, Style.RANKED).excerpts:
             assert not FURNITURE_OR_MARKUP.search(excerpt.text), excerpt.text
+
+
+@pytest.mark.parametrize(
+    ("title", "article"),
+    [
+        ("compatibility of conservation and management measures", "article-7-"),
+        ("Subregional and regional cooperation in enforcement", "article-21-"),
+        ("good faith and abuse of rights", "part-x-"),
+    ],
+)
+def test_a_query_that_is_a_provisions_title_searches_that_provision_first(
+    treaties: Library, title: str, article: str
+) -> None:
+    # "Article 21. Subregional and regional cooperation in enforcement" is named by its
+    # title alone, as a heading without a number is.
+    first = treaties.search(title).hits[0].section_id
+    assert first.split("/", 1)[1].startswith(article), first
