@@ -7,3 +7,11 @@ from __future__ import annotations
 
 class UserFacingError(Exception):
     """An error whose message is meant for the user as it is."""
+
+
+class Busy(UserFacingError):
+    """More work is queued than could be answered in reasonable time: the user is told
+    at once, instead of being deferred for an answer that would come too late."""
+
+    def __init__(self) -> None:
+        super().__init__("The bot is busy right now: ask again in a minute.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -70,11 +71,39 @@ class MovingAverage:
         self.expected += self._weight * (seconds - self.expected)
 
 
-class ShedCounter:
-    """Counts shed interactions and logs them in one line now and then."""
+class Pace:
+    """How fast queued work is cleared: the seconds between two completions while more
+    work was waiting (a moving average). Timing each job instead would count the time it
+    waits for the GIL while the others run, and overestimate the queue's wait."""
 
-    def __init__(self) -> None:
+    def __init__(self, initial: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_job = MovingAverage(initial=initial)
+        self._clock = clock
+        self._last: float | None = None
+
+    def done(self, *, saturated: bool) -> None:
+        """One job finished; ``saturated``: every worker had work meanwhile."""
+        now = self._clock()
+        if saturated and self._last is not None:
+            self.per_job.record(now - self._last)
+        self._last = now
+
+    def wait(self, jobs: int) -> float:
+        """Seconds until ``jobs`` queued jobs are done, at the recent pace."""
+        return jobs * self.per_job.expected
+
+
+SHED = "shed %d interaction(s) too old to answer in time (%d in all)"
+TURNED_AWAY = "told %d interaction(s) the bot is busy: too much work queued (%d in all)"
+
+
+class ShedCounter:
+    """Counts interactions given up on (shed, or told the bot is busy) and logs them in
+    one line now and then."""
+
+    def __init__(self, what: str = SHED) -> None:
         self.total = 0
+        self._what = what
         self._unlogged = 0
         self._logged_at = 0.0
 
@@ -84,12 +113,7 @@ class ShedCounter:
         self._unlogged += 1
         now = time.monotonic()
         if now - self._logged_at >= SHED_LOG_EVERY_SECONDS:
-            log.warning(
-                "overloaded: shed %d interaction(s) that waited over %.1f s (%d in all)",
-                self._unlogged,
-                SHED_AFTER_SECONDS,
-                self.total,
-            )
+            log.warning("overloaded: " + self._what, self._unlogged, self.total)
             self._unlogged, self._logged_at = 0, now
 
 

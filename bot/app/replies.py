@@ -22,10 +22,18 @@ from bot.app import limits
 from bot.app.components.briefing import BriefingView, QueryStore, ReplyKind, briefing_view
 from bot.app.components.feedback import COMMANDS, can_discuss, feedback_items, rated_answer
 from bot.app.corpora import Corpora
-from bot.app.embeds import briefing_embed, section_embeds
+from bot.app.embeds import briefing_embed, error_embed, section_embeds
 from bot.app.errors import answers_errors
-from bot.app.failures import UserFacingError
-from bot.app.overload import DEFER_BY_SECONDS, MovingAverage, ShedCounter, age, too_late
+from bot.app.failures import Busy, UserFacingError
+from bot.app.overload import (
+    DEFER_BY_SECONDS,
+    TURNED_AWAY,
+    MovingAverage,
+    Pace,
+    ShedCounter,
+    age,
+    too_late,
+)
 from bot.present.text import truncate
 from bot.ratings.service import Ratings
 from bot.settings import Settings
@@ -46,6 +54,10 @@ BRIEFING_WORKERS = 2
 # Queued briefing work (estimated seconds) beyond which a new interaction is deferred
 # before its work starts: a burst is deferred in arrival order, then worked through.
 BACKLOG_SECONDS = 0.25
+# Queued briefing work (estimated seconds) beyond which a new interaction is told the
+# bot is busy at once: deferring it would promise an answer seconds or minutes late, and
+# its work would delay every answer queued behind it.
+MAX_WAIT_SECONDS = 30.0
 # Edits of deferred responses in flight at once (they have 15 minutes).
 EDITS_IN_FLIGHT = 4
 # Views kept in memory so their timeout can grey out the components; older ones are
@@ -60,12 +72,14 @@ BriefingMaker = Callable[[Library], Briefing]
 class ReplyTiming:
     """When a reply is deferred: after ``defer_after`` seconds of work not done, by the
     time the interaction is ``defer_by`` seconds old at the latest, or at once when more
-    than ``backlog`` seconds of briefing work is queued. The bot uses the defaults; tests
-    pin their own instead of racing the clock."""
+    than ``backlog`` seconds of briefing work is queued; past ``max_wait`` seconds of
+    queued work, the user is told the bot is busy instead. The bot uses the defaults;
+    tests pin their own instead of racing the clock."""
 
     defer_after: float = DEFER_AFTER_SECONDS
     backlog: float = BACKLOG_SECONDS
     defer_by: float = DEFER_BY_SECONDS
+    max_wait: float = MAX_WAIT_SECONDS
 
 
 class TooLate(Exception):
@@ -97,9 +111,10 @@ class Replies:
         self.query_store = QueryStore()
         self.live_views: dict[int, BriefingView] = {}
         self.shed = ShedCounter()
+        self.turned_away = ShedCounter(TURNED_AWAY)
         self._responding = asyncio.Semaphore(RESPONSES_IN_FLIGHT)
         self._round_trips = MovingAverage()
-        self._work_time = MovingAverage(initial=0.01)  # seconds one briefing takes
+        self._pace = Pace(initial=0.01 / BRIEFING_WORKERS)  # seconds a briefing takes
         self._editing = asyncio.Semaphore(EDITS_IN_FLIGHT)
         # Briefings are CPU work under the GIL: more threads would only take CPU from the
         # event loop, which must keep answering.
@@ -166,7 +181,25 @@ class Replies:
         except TooLate:
             self.shed.shed(interaction)
             return
+        except Busy as busy:
+            await self._turn_away(interaction, busy)
+            return
         self.log_command(interaction, logged_query, len(briefing.sources), started)
+
+    async def _turn_away(self, interaction: discord.Interaction, busy: Busy) -> None:
+        """Tell the user, privately and at once, that the bot is busy (shed instead when
+        even that could no longer reach Discord in time)."""
+        try:
+            await self._respond(
+                interaction,
+                lambda: interaction.response.send_message(
+                    embed=error_embed(str(busy)), ephemeral=True
+                ),
+            )
+        except TooLate:
+            self.shed.shed(interaction)
+            return
+        self.turned_away.shed(interaction)
 
     def _note_unanswered(
         self, interaction: discord.Interaction, kind: ReplyKind, mode: str, query: str
@@ -232,35 +265,33 @@ class Replies:
         in_place: bool,
     ) -> Briefing:
         loop = asyncio.get_running_loop()
+        if self._pace.wait(self._queued + 1) > self.timing.max_wait:
+            raise Busy  # before any work is queued: cheap, and honest about the wait
         self._queued += 1
         try:
-            backlog = self._queued * self._work_time.expected / BRIEFING_WORKERS
-            if backlog > self.timing.backlog:
+            if self._pace.wait(self._queued) > self.timing.backlog:
                 # More queued than the workers clear in time: defer first, work after.
                 # Deferring is one cheap request, and briefing threads would take the
                 # CPU the event loop needs to send it.
                 await self._defer(interaction, private=private, in_place=in_place)
-                return await loop.run_in_executor(self._workers, self._timed(work))
-            task = loop.run_in_executor(self._workers, self._timed(work))
+                return await self._worked(loop.run_in_executor(self._workers, work))
+            task = loop.run_in_executor(self._workers, work)
             # Defer after timing.defer_after, sooner if the interaction already waited.
             defer_after = self.timing.defer_after
             wait = max(0.0, min(defer_after, self.timing.defer_by - age(interaction)))
             done, _ = await asyncio.wait({task}, timeout=wait)
             if not done:
                 await self._defer(interaction, private=private, in_place=in_place)
-            return await task
+            return await self._worked(task)
         finally:
             self._queued -= 1
 
-    def _timed(self, work: Callable[[], Briefing]) -> Callable[[], Briefing]:
-        def run() -> Briefing:
-            started = time.perf_counter()
-            try:
-                return work()
-            finally:
-                self._work_time.record(time.perf_counter() - started)
-
-        return run
+    async def _worked(self, job: Awaitable[Briefing]) -> Briefing:
+        """The job's briefing, its completion counted in the pace."""
+        try:
+            return await job
+        finally:
+            self._pace.done(saturated=self._queued > BRIEFING_WORKERS)
 
     async def _defer(
         self, interaction: discord.Interaction, *, private: bool, in_place: bool

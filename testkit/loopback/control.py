@@ -28,7 +28,7 @@ from aiohttp import web
 
 from testkit.discord_fakes import attachment_payload
 from testkit.loopback.server import FakeDiscord, Interaction, LoopbackAddress, json_response
-from testkit.protocol import Callback, first_embed
+from testkit.protocol import Callback, first_embed, is_ephemeral
 
 
 class Operations:
@@ -124,13 +124,19 @@ class Operations:
         await asyncio.sleep(settle)
         done = [fake.interactions[i] for i in fake.fired]
         first = sorted(i.latency for i in done if i.callbacks)
-        final = sorted(i.final_at - i.sent_at for i in done if i.final_at is not None)
+        # A /brief briefing is public; a private first message says why there is none
+        # (nothing found, or the bot is busy).
+        private = [i for i in done if i.callbacks and _private(i.callbacks[0])]
+        final = sorted(
+            i.final_at - i.sent_at for i in done if i.final_at is not None and i not in private
+        )
         late = sum(r.status == 404 and "/callback" in r.path for r in fake.requests)
         return {
             "offered": len(done),
             "offered_per_second": len(done) / max(sent_over, 1e-9),
             "answered": len(first),
             "with_text": len(final),
+            "private": len(private),
             "late": late,
             "never": sum(not i.callbacks for i in done) - late,
             "first_ms": _percentiles(first),
@@ -193,6 +199,13 @@ class Operations:
             "resumes": fake.resumes,
             "commands": fake.commands,
         }
+
+
+def _private(callback: dict[str, Any]) -> bool:
+    """Whether a first response is a private message (not a deferral, not an answer)."""
+    return callback.get("type") == Callback.CHANNEL_MESSAGE and is_ephemeral(
+        callback.get("data") or {}
+    )
 
 
 def _percentiles(seconds: list[float]) -> dict[str, float]:

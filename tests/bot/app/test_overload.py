@@ -11,7 +11,7 @@ import pytest
 
 from bot.app.client import DiploBot
 from testkit.discord_fakes import RecordingAdapter, command_payload
-from testkit.protocol import Callback
+from testkit.protocol import Callback, is_ephemeral
 from tests.bot.conftest import deliver
 
 
@@ -49,3 +49,55 @@ async def test_one_that_waited_is_deferred_at_once(
     await deliver(bot, _aged(command_payload("brief", topic="peacekeeping"), 2.1))
     (callback,) = recorder.callbacks()
     assert callback["type"] == Callback.DEFERRED_CHANNEL_MESSAGE
+
+
+async def test_past_the_longest_wait_the_user_is_told_busy_at_once_privately(
+    bot: DiploBot,
+    recorder: RecordingAdapter,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import bot.app.replies as replies_module
+    from bot.app.replies import ReplyTiming
+
+    worked: list[str] = []
+    monkeypatch.setattr(replies_module, "brief", lambda *args, **kwargs: worked.append("brief"))
+    # No queued work is short enough: the policy, pinned for the test.
+    bot.replies.timing = ReplyTiming(max_wait=0.0)
+    with caplog.at_level(logging.WARNING, logger="bot"):
+        await deliver(bot, command_payload("brief", topic="peacekeeping"))
+    (callback,) = recorder.callbacks()
+    assert callback["type"] == Callback.CHANNEL_MESSAGE
+    assert is_ephemeral(callback["data"])
+    assert "busy" in callback["data"]["embeds"][0]["description"]
+    assert worked == [], "no work is queued for an answer that would come too late"
+    assert bot.replies.turned_away.total == 1 and bot.replies.shed.total == 0
+    assert "the bot is busy" in caplog.text
+
+
+async def test_within_the_longest_wait_the_user_gets_the_briefing(
+    bot: DiploBot, recorder: RecordingAdapter
+) -> None:
+    from bot.app.replies import ReplyTiming
+
+    bot.replies.timing = ReplyTiming(max_wait=60.0)
+    await deliver(bot, command_payload("brief", topic="peacekeeping"))
+    (callback,) = recorder.callbacks()
+    assert callback["type"] == Callback.CHANNEL_MESSAGE
+    assert not is_ephemeral(callback["data"])
+    assert bot.replies.turned_away.total == 0
+
+
+def test_the_pace_counts_only_completions_while_every_worker_was_busy() -> None:
+    from bot.app.overload import Pace
+
+    now = [100.0]
+    pace = Pace(initial=0.01, clock=lambda: now[0])
+    pace.done(saturated=False)
+    now[0] += 5.0  # idle for 5 s: not a measure of how fast the queue clears
+    pace.done(saturated=False)
+    assert pace.wait(10) == pytest.approx(0.1)
+    for _ in range(50):
+        now[0] += 0.5
+        pace.done(saturated=True)
+    assert pace.wait(10) == pytest.approx(5.0, rel=0.01)
