@@ -17,11 +17,13 @@ PARAGRAPH_GAP = 0.6
 
 _LEADING_LABEL = re.compile(r"^(?:\(?\d{1,3}[.)]|\([a-z]{1,5}\)|[a-z]\)|[ivxlc]{1,6}\))\s")
 _STRUCTURE = re.compile(
-    r"^(?P<head>(?:article|part|chapter|section|annex|appendix)"
+    r"^(?P<head>(?:article|part|chapter|section|rule|annex|appendix)"
     r"(?:\s+(?:[0-9]{1,3}[a-z]?|[ivxlc]{1,7}|[a-z]))?)\.?(?:\s+(?P<rest>.+))?$",
     re.IGNORECASE,
 )
-_STRUCTURE_WORD = re.compile(r"^(?:article|part|chapter|section|annex|appendix)\b", re.IGNORECASE)
+_STRUCTURE_WORD = re.compile(
+    r"^(?:article|part|chapter|section|rule|annex|appendix)\b", re.IGNORECASE
+)
 _SENTENCE_END = (".", "!", "?", ":", "…", "”", '"', ")")
 
 

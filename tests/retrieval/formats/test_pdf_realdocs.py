@@ -106,6 +106,24 @@ def test_a_uniform_type_treaty_is_titled_and_has_its_article_headings() -> None:
     assert objective.paragraphs[0].startswith("The objective of this Agreement is to ensure")
 
 
+def test_rules_of_procedure_are_headed_by_number_and_title() -> None:
+    # "Rule 30" then its italic title line: one heading, and the title is no paragraph.
+    # Its draft rules of procedure: rules 1-52 are within its first 30 pages.
+    article = read_pdf(
+        (REALDOCS / "prepcom-report-2026-3.pdf").read_bytes(),
+        _info("prepcom-report-2026-3.pdf"),
+        max_pages=30,
+    ).article
+    rules = [s for s in article.sections if s.heading.startswith("Rule ")]
+    assert len(rules) >= 50
+    assert "Rule 1. Scope" in [s.heading for s in rules]
+    titled = [s for s in rules if re.fullmatch(r"Rule \d+\. \S.*", s.heading)]
+    assert len(titled) >= 0.9 * len(rules)
+    for section in titled:
+        title = section.heading.split(". ", 1)[1]
+        assert section.paragraphs[0] != title, section.heading
+
+
 def test_article_headings_are_never_body_text() -> None:
     article = _article("fish-stocks-1995.pdf")
     for paragraph in (p for s in article.sections for p in s.paragraphs):
