@@ -467,7 +467,7 @@ async def open_loop_overload() -> dict[str, Any]:
     at a fixed rate for OPEN_LOOP_SECONDS, whatever the bot does. Per rate: offered,
     answered within Discord's 3 s, shed (never answered), late, and the first-response
     and answer-text latencies."""
-    from bot.app.replies import MAX_WAIT_SECONDS
+    from bot.app.overload import MAX_WAIT_SECONDS
     from retrieval.library import Library
     from testkit.bots import running_bot
     from testkit.loopback import loopback

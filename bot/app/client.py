@@ -23,8 +23,8 @@ from bot.app.components import DYNAMIC_ITEMS
 from bot.app.corpora import Corpora
 from bot.app.errors import report_error
 from bot.app.failures import UserFacingError
-from bot.app.overload import DiploTree
-from bot.app.replies import Replies, ReplyTiming
+from bot.app.overload import DiploTree, ReplyTiming
+from bot.app.replies import Replies
 from bot.defaults import parse_limits
 from bot.ratings.service import Ratings
 from bot.settings import Settings
@@ -112,6 +112,7 @@ class DiploBot(commands.AutoShardedBot):
     async def close(self) -> None:
         with contextlib.suppress(*_NO_SIGNALS):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+        await self.replies.drain()  # answers in flight are sent before the session closes
         self.replies.close()
         await self.ratings.close()
         await super().close()

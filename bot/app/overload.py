@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -28,6 +29,38 @@ DEFER_BY_SECONDS = 2.0
 # Shed interactions are logged in one line at most this often.
 SHED_LOG_EVERY_SECONDS = 10.0
 assert DEFER_BY_SECONDS < SHED_AFTER_SECONDS < limits.INTERACTION_RESPONSE_SECONDS
+
+
+# Answer directly when the work is done by then; otherwise defer first, well inside
+# Discord's 3-second window.
+DEFER_AFTER_SECONDS = 1.0
+assert DEFER_AFTER_SECONDS < limits.INTERACTION_RESPONSE_SECONDS
+# Queued briefing work (estimated seconds) beyond which a new interaction is deferred
+# before its work starts: a burst is deferred in arrival order, then worked through.
+BACKLOG_SECONDS = 0.25
+# Queued briefing work (estimated seconds) beyond which a new interaction is told the
+# bot is busy at once: deferring it would promise an answer seconds or minutes late, and
+# its work would delay every answer queued behind it.
+MAX_WAIT_SECONDS = 30.0
+# At shutdown, how long the answers in flight get to finish (under Docker's 10-second
+# grace before SIGKILL).
+DRAIN_SECONDS = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyTiming:
+    """When a reply is deferred: after ``defer_after`` seconds of work not done, by the
+    time the interaction is ``defer_by`` seconds old at the latest, or at once when more
+    than ``backlog`` seconds of briefing work is queued; past ``max_wait`` seconds of
+    queued work, the user is told the bot is busy instead. At shutdown the answers in
+    flight get ``drain`` seconds to finish. The bot uses the defaults; tests pin their
+    own instead of racing the clock."""
+
+    defer_after: float = DEFER_AFTER_SECONDS
+    backlog: float = BACKLOG_SECONDS
+    defer_by: float = DEFER_BY_SECONDS
+    max_wait: float = MAX_WAIT_SECONDS
+    drain: float = DRAIN_SECONDS
 
 
 # Discord's clock and ours may disagree by a little; by more than this, ours is not trusted.

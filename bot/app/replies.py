@@ -1,7 +1,7 @@
 """The one reply flow every briefing takes: /brief, /ask, /cases and the More button.
 
 The briefing is built in a worker thread; if it is not ready within
-:data:`DEFER_AFTER_SECONDS` the interaction is deferred first, so Discord's 3-second
+:data:`bot.app.overload.DEFER_AFTER_SECONDS` the interaction is deferred first, so Discord's 3-second
 window is never missed. The reply carries its components (More, Read section), whose
 views are tracked so a timeout can disable them.
 """
@@ -9,11 +9,11 @@ views are tracked so a timeout can disable them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -26,10 +26,10 @@ from bot.app.embeds import briefing_embed, error_embed, section_embeds
 from bot.app.errors import answers_errors
 from bot.app.failures import Busy, UserFacingError
 from bot.app.overload import (
-    DEFER_BY_SECONDS,
     TURNED_AWAY,
     MovingAverage,
     Pace,
+    ReplyTiming,
     ShedCounter,
     age,
     too_late,
@@ -43,21 +43,10 @@ from retrieval.library import Library
 
 log = logging.getLogger(__name__)
 
-# Answer directly when the work is done by then; otherwise defer first, well inside
-# Discord's 3-second window.
-DEFER_AFTER_SECONDS = 1.0
-assert DEFER_AFTER_SECONDS < limits.INTERACTION_RESPONSE_SECONDS
 # First responses in flight at once (the HTTP pool has room for more: edits and
 # follow-ups are not in a hurry).
 RESPONSES_IN_FLIGHT = 16
 BRIEFING_WORKERS = 2
-# Queued briefing work (estimated seconds) beyond which a new interaction is deferred
-# before its work starts: a burst is deferred in arrival order, then worked through.
-BACKLOG_SECONDS = 0.25
-# Queued briefing work (estimated seconds) beyond which a new interaction is told the
-# bot is busy at once: deferring it would promise an answer seconds or minutes late, and
-# its work would delay every answer queued behind it.
-MAX_WAIT_SECONDS = 30.0
 # Edits of deferred responses in flight at once (they have 15 minutes).
 EDITS_IN_FLIGHT = 4
 # Views kept in memory so their timeout can grey out the components; older ones are
@@ -66,20 +55,6 @@ MAX_LIVE_VIEWS = 1000
 
 
 BriefingMaker = Callable[[Library], Briefing]
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyTiming:
-    """When a reply is deferred: after ``defer_after`` seconds of work not done, by the
-    time the interaction is ``defer_by`` seconds old at the latest, or at once when more
-    than ``backlog`` seconds of briefing work is queued; past ``max_wait`` seconds of
-    queued work, the user is told the bot is busy instead. The bot uses the defaults;
-    tests pin their own instead of racing the clock."""
-
-    defer_after: float = DEFER_AFTER_SECONDS
-    backlog: float = BACKLOG_SECONDS
-    defer_by: float = DEFER_BY_SECONDS
-    max_wait: float = MAX_WAIT_SECONDS
 
 
 class TooLate(Exception):
@@ -120,6 +95,10 @@ class Replies:
         # event loop, which must keep answering.
         self._workers = ThreadPoolExecutor(BRIEFING_WORKERS, thread_name_prefix="briefing")
         self._queued = 0
+        self._in_flight = 0  # briefings being built or sent
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._closing = False
 
     def library_for(self, interaction: discord.Interaction) -> Library:
         """The library this interaction may search: its server's, else the shared one."""
@@ -160,7 +139,7 @@ class Replies:
         its components; ``in_place`` edits the message a component was pressed on."""
         started = time.perf_counter()
         library = self.library_for(interaction)  # a reload meanwhile does not affect this
-        try:
+        async with self._answering(interaction):
             briefing = await self._off_loop(
                 interaction, lambda: make(library), private=private, in_place=in_place
             )
@@ -178,13 +157,24 @@ class Replies:
                 in_place=in_place,
                 content=preface,
             )
+            self.log_command(interaction, logged_query, len(briefing.sources), started)
+
+    @contextlib.asynccontextmanager
+    async def _answering(self, interaction: discord.Interaction) -> AsyncIterator[None]:
+        """Count an answer in flight while it is built and sent (for :meth:`drain`); one
+        too late to send is shed, and one the bot is too busy for is told so."""
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            yield
         except TooLate:
             self.shed.shed(interaction)
-            return
         except Busy as busy:
             await self._turn_away(interaction, busy)
-            return
-        self.log_command(interaction, logged_query, len(briefing.sources), started)
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
 
     async def _turn_away(self, interaction: discord.Interaction, busy: Busy) -> None:
         """Tell the user, privately and at once, that the bot is busy (shed instead when
@@ -265,7 +255,7 @@ class Replies:
         in_place: bool,
     ) -> Briefing:
         loop = asyncio.get_running_loop()
-        if self._pace.wait(self._queued + 1) > self.timing.max_wait:
+        if self._closing or self._pace.wait(self._queued + 1) > self.timing.max_wait:
             raise Busy  # before any work is queued: cheap, and honest about the wait
         self._queued += 1
         try:
@@ -365,6 +355,16 @@ class Replies:
         """Stop every live view (their timeouts must not outlive the bot)."""
         for view in list(self.live_views.values()):
             view.stop()
+
+    async def drain(self) -> int:
+        """At shutdown: take no new work (the user is told the bot is busy) and give the
+        answers in flight ``timing.drain`` seconds to finish; how many did not."""
+        self._closing = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), self.timing.drain)
+        if self._in_flight:
+            log.warning("shutting down with %d answer(s) unfinished", self._in_flight)
+        return self._in_flight
 
     def close(self) -> None:
         """At shutdown: stop the views and the briefing workers."""

@@ -4,8 +4,11 @@ corpus before connecting, then run the bot (or sync its commands globally and ex
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
@@ -107,8 +110,28 @@ STARTUP_TIMEOUT_SECONDS = 30.0
 
 async def _serve(bot: discord.Client, token: str) -> None:
     async with bot:
-        await asyncio.wait_for(bot.login(token), STARTUP_TIMEOUT_SECONDS)
-        await bot.connect()
+        with _closed_on_sigterm(bot):
+            await asyncio.wait_for(bot.login(token), STARTUP_TIMEOUT_SECONDS)
+            await bot.connect()
+
+
+@contextlib.contextmanager
+def _closed_on_sigterm(bot: discord.Client) -> Iterator[None]:
+    """SIGTERM (`docker stop`, systemd) closes the bot as Ctrl-C does: the answers in
+    flight are sent first (:meth:`bot.app.replies.Replies.drain`)."""
+    loop = asyncio.get_running_loop()
+    closing: set[asyncio.Future[None]] = set()  # a reference, so the task is not collected
+    try:
+        loop.add_signal_handler(
+            signal.SIGTERM, lambda: closing.add(asyncio.ensure_future(bot.close()))
+        )
+    except (NotImplementedError, RuntimeError):  # no signals here (Windows, another thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
 
 
 async def _sync_globally(bot: discord.Client, token: str) -> None:

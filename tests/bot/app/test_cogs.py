@@ -319,7 +319,7 @@ async def test_slow_more_defers_then_edits_in_place(
     import time as time_module
 
     import bot.app.replies as replies_module
-    from bot.app.replies import ReplyTiming
+    from bot.app.overload import ReplyTiming
     from retrieval.engine import brief
 
     await deliver(bot, command_payload("brief", topic="military diplomacy"))

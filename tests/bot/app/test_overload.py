@@ -9,10 +9,11 @@ import logging
 import discord
 import pytest
 
-from bot.app.client import DiploBot
+from bot.app.client import DiploBot, create_bot
+from retrieval.library import Library
 from testkit.discord_fakes import RecordingAdapter, command_payload
-from testkit.protocol import Callback, is_ephemeral
-from tests.bot.conftest import deliver
+from testkit.protocol import Callback, first_embed, is_ephemeral
+from tests.bot.conftest import deliver, make_settings, running
 
 
 def _aged(payload: dict, seconds: float) -> dict:
@@ -58,7 +59,7 @@ async def test_past_the_longest_wait_the_user_is_told_busy_at_once_privately(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     import bot.app.replies as replies_module
-    from bot.app.replies import ReplyTiming
+    from bot.app.overload import ReplyTiming
 
     worked: list[str] = []
     monkeypatch.setattr(replies_module, "brief", lambda *args, **kwargs: worked.append("brief"))
@@ -78,7 +79,7 @@ async def test_past_the_longest_wait_the_user_is_told_busy_at_once_privately(
 async def test_within_the_longest_wait_the_user_gets_the_briefing(
     bot: DiploBot, recorder: RecordingAdapter
 ) -> None:
-    from bot.app.replies import ReplyTiming
+    from bot.app.overload import ReplyTiming
 
     bot.replies.timing = ReplyTiming(max_wait=60.0)
     await deliver(bot, command_payload("brief", topic="peacekeeping"))
@@ -101,3 +102,66 @@ def test_the_pace_counts_only_completions_while_every_worker_was_busy() -> None:
         now[0] += 0.5
         pace.done(saturated=True)
     assert pace.wait(10) == pytest.approx(5.0, rel=0.01)
+
+
+async def test_closing_sends_the_answers_in_flight_and_tells_newcomers_the_bot_is_busy(
+    library: Library,
+    recorder: RecordingAdapter,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import asyncio
+    import time
+
+    import bot.app.replies as replies_module
+    from bot.app.overload import ReplyTiming
+    from retrieval.engine import brief
+
+    def slow(*args, **kwargs):
+        time.sleep(0.5)
+        return brief(*args, **kwargs)
+
+    monkeypatch.setattr(replies_module, "brief", slow)
+    async with running(create_bot(make_settings(), library)) as client:
+        # The policy, pinned: defer at once; a drain long enough for the slow answer.
+        client.replies.timing = ReplyTiming(defer_after=0.0, backlog=0.0, drain=30.0)
+        client._connection.parse_interaction_create(command_payload("brief", topic="peacekeeping"))  # type: ignore[arg-type]  # a payload as the gateway sends it
+        while not recorder.callbacks():
+            await asyncio.sleep(0.01)
+        closing = asyncio.ensure_future(client.close())
+        await asyncio.sleep(0)
+        await deliver(client, command_payload("brief", topic="soft power"))
+        with caplog.at_level(logging.WARNING, logger="bot"):
+            await closing
+    first, newcomer = recorder.callbacks()
+    assert first["type"] == Callback.DEFERRED_CHANNEL_MESSAGE
+    edits = [r for r in recorder.requests if r.method == "PATCH"]
+    assert len(edits) == 1, "the deferred answer was sent before the session closed"
+    assert first_embed(edits[0].payload)["title"]
+    assert is_ephemeral(newcomer["data"]) and "busy" in first_embed(newcomer["data"])["description"]
+    assert "unfinished" not in caplog.text
+
+
+async def test_closing_gives_up_on_answers_past_the_drain_saying_how_many(
+    library: Library,
+    recorder: RecordingAdapter,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import asyncio
+    import threading
+
+    import bot.app.replies as replies_module
+    from bot.app.overload import ReplyTiming
+
+    release = threading.Event()
+    monkeypatch.setattr(replies_module, "brief", lambda *args, **kwargs: release.wait(5))
+    async with running(create_bot(make_settings(), library)) as client:
+        client.replies.timing = ReplyTiming(defer_after=0.0, backlog=0.0, drain=0.05)
+        client._connection.parse_interaction_create(command_payload("brief", topic="peacekeeping"))  # type: ignore[arg-type]  # a payload as the gateway sends it
+        while not recorder.callbacks():
+            await asyncio.sleep(0.01)
+        with caplog.at_level(logging.WARNING, logger="bot"):
+            assert await client.replies.drain() == 1
+        release.set()
+    assert "shutting down with 1 answer(s) unfinished" in caplog.text
