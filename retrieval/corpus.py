@@ -19,7 +19,7 @@ from typing import Any
 from retrieval import parse_cache
 from retrieval.folders import MANIFEST_NAME, SkippedFile, article_files, article_slugs
 from retrieval.formats import DOCUMENT_PARSERS, PARSERS, ArticleInfo, parser_for
-from retrieval.formats.builder import MAX_HEADING_CHARS, MAX_HEADING_WORDS
+from retrieval.formats.builder import MAX_HEADING_CHARS, MAX_HEADING_WORDS, STRUCTURE_LABEL
 from retrieval.formats.encoding import decode_text
 from retrieval.model import INTRODUCTION, Article, CorpusError, Section
 from retrieval.parsing import (
@@ -253,10 +253,13 @@ def article_warnings(article: Article) -> list[str]:
     """What looks wrong in an article that did load: headings with no text under them,
     and "headings" too long to be headings."""
     warnings = list(article.notes)
-    for section in article.sections:
+    last = len(article.sections) - 1
+    for index, section in enumerate(article.sections):
         words = len(section.heading.split())
         if words > MAX_HEADING_WORDS or len(section.heading) > MAX_HEADING_CHARS:
             warnings.append(f"suspicious heading ({words} words): {section.heading[:60]}…")
-        if not section.paragraphs:
+        # "PART II. …" over the articles that follow it has no text of its own.
+        grouping = index < last and STRUCTURE_LABEL.match(section.heading)
+        if not section.paragraphs and not grouping:
             warnings.append(f"heading with no paragraphs: {section.heading}")
     return warnings

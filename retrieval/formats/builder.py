@@ -22,6 +22,14 @@ MAX_PROVENANCE_CHARS = 400
 _CLOSING_PUNCTUATION = (".", "!", "?", ":", ";", ",", "…")
 _BULLET = re.compile(r"^(?:[-*•–]\s+|\d{1,2}[.)]\s+)")
 SEE_ALSO = re.compile(r"^see\s+also\b", re.IGNORECASE)
+# A numbered provision's label line: "Article 24", "PART VII", "Rule 30", "Annex II".
+STRUCTURE_LABEL = re.compile(
+    r"(?:(?:article|part|chapter|section|rule)\s+(?:\d{1,3}[a-z]?|[ivxlc]{1,7})"
+    r"|(?:annex|appendix)(?:\s+(?:\d{1,3}|[ivxlc]{1,7}|[a-z]))?)\b",
+    re.IGNORECASE,
+)
+# An item of a lettered or numbered list: "(k) promote …", "(iv) …", "b) …".
+ITEM_LABEL = re.compile(r"^(?:\([a-z]{1,5}\)|\(\d{1,3}\)|[a-z]\))\s")
 _PROVENANCE = re.compile(
     r"\b(?:generated|written|created|produced)\s+(?:by|with|using)\s+(?:an?\s+)?"
     r"(?:AI|artificial intelligence|language model|LLM)\b",

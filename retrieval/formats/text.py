@@ -18,8 +18,10 @@ import re
 from collections import Counter
 
 from retrieval.formats.builder import (
+    ITEM_LABEL,
     MAX_HEADING_CHARS,
     SEE_ALSO,
+    STRUCTURE_LABEL,
     ArticleInfo,
     SectionBuilder,
     clean_line,
@@ -101,7 +103,11 @@ def _parse_wrapped(raw: list[str], width: int, info: ArticleInfo) -> Article:
             (short or (text.isupper() and len(text) <= MAX_HEADING_CHARS))
             and is_heading_line(text)
             and (alone or not blank_lines)
-        )
+        ) or _provision_title(parts, text)
+        if heading and parts and STRUCTURE_LABEL.fullmatch(text):
+            # "PART VII" / its title / "Article 24": the part, then the article.
+            builder.heading(_joined_heading(parts))
+            parts.clear()
         if heading:
             parts.append(text)
             # Too long to be one heading: the later, nearer lines ("Article 5 — …") win.
@@ -118,6 +124,11 @@ def _parse_wrapped(raw: list[str], width: int, info: ArticleInfo) -> Article:
     if parts:
         builder.heading(_joined_heading(parts))
     return builder.build()
+
+
+def _provision_title(parts: list[str], text: str) -> bool:
+    """Whether ``text`` is the title line under a bare "Article 24" (however long)."""
+    return bool(parts) and bool(STRUCTURE_LABEL.fullmatch(parts[-1])) and is_heading_line(text)
 
 
 def _without_furniture(lines: list[str]) -> list[str]:
@@ -184,7 +195,7 @@ def _reflowed(lines: list[str], width: int) -> list[tuple[str, bool, bool]]:
             finish(True)
             after_blank = True
             continue
-        if current and is_bullet(line):
+        if current and (is_bullet(line) or _next_item(current[-1], line)):
             finish(False)
         current.append(line)
         if not next_line:
@@ -197,6 +208,15 @@ def _reflowed(lines: list[str], width: int) -> list[tuple[str, bool, bool]]:
             finish(False)
     finish(True)
     return paragraphs
+
+
+# How the line before a list item ends when the item before it has ended.
+_ITEM_END = re.compile(r"(?:[.;:]|[;,]\s+(?:and|or))$")
+
+
+def _next_item(previous: str, line: str) -> bool:
+    """Whether ``line`` opens the next item of a list ("…; and" / "(l) implement …")."""
+    return bool(ITEM_LABEL.match(line) and _ITEM_END.search(previous))
 
 
 def _joined(lines: list[str]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from retrieval.formats import ArticleInfo, is_heading_line
@@ -131,7 +133,14 @@ def test_real_hard_wrapped_agreement_reads_as_articles_not_lines() -> None:
         " sustainable use of straddling fish stocks and highly migratory fish stocks through"
         " effective implementation of the relevant provisions of the Convention.",
     )
+    headings = [s.heading for s in article.sections]
+    # A part's heading, then its first article's: two headings, the article with its title.
+    assert "PART VII — REQUIREMENTS OF DEVELOPING STATES" in headings
+    assert "Article 24 — Recognition of the special requirements of developing States" in headings
+    assert any(h.startswith("Article 12 — Transparency in activities") for h in headings)
     text = "\n".join(p for s in article.sections for p in s.paragraphs)
+    # Each lettered item is its own paragraph, also after "…; and".
+    assert not re.search(r"[;,] (?:and|or) \([a-z]{1,4}\) ", text)
     for furniture in ("A/CONF.164/37", "/...", "Page 3", "(E) 271095"):
         assert furniture not in text
     # A page break inside a sentence (a form feed, then the next page's header) does not
