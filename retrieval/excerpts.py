@@ -132,8 +132,8 @@ def candidate_spans(library: Library, result: SearchResult, view: QueryView) -> 
         section = library.sections[section_id]
         sentences = library.sentences[section_id]
         sentence = sentences[index]
-        text = section.paragraphs[sentence.paragraph][sentence.start : sentence.end]
-        if not eligible(text):
+        paragraph = section.paragraphs[sentence.paragraph]
+        if not eligible(paragraph[sentence.start : sentence.end], paragraph):
             return
         rank = ranks.get(section_id, len(result.hits))
         first = span_for(sentences, section.paragraphs, index)

@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from retrieval.formats.builder import is_bullet as is_list_item
+from retrieval.formats.builder import is_heading_line
 from retrieval.index import Hit
 from retrieval.sections import SentenceTerms
 from retrieval.shapes import CONNECTIVES, Shape, answers_shape, defines, is_gerund
@@ -129,10 +130,14 @@ class QueryView:
         return sum(self.idf[t] * w for t, w in self.weights.items() if t in terms) / self.mass
 
 
-def eligible(text: str) -> bool:
+def eligible(text: str, paragraph: str) -> bool:
     """Whether a sentence can be quoted as an excerpt at all: long enough to say
-    something, and not a lead-in to a list (`… include:`)."""
-    return len(text) >= MIN_SENTENCE_CHARS and not text.rstrip().endswith(":")
+    something, not a lead-in to a list (`… include:`), and not a paragraph that reads as
+    a heading (one short line without closing punctuation: a sub-heading, a masthead or a
+    reference that the document's layout did not mark as one)."""
+    if len(text) < MIN_SENTENCE_CHARS or text.rstrip().endswith(":"):
+        return False
+    return not (text == paragraph.strip() and is_heading_line(paragraph))
 
 
 def span_for(

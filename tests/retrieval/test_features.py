@@ -4,6 +4,7 @@ fitted weights expect, each reading what its name says."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from retrieval.excerpts import (
     candidate_table,
@@ -11,7 +12,7 @@ from retrieval.excerpts import (
     rankers,
     scored_candidates,
 )
-from retrieval.features import FEATURES, SEMANTIC_FEATURES, is_bullet
+from retrieval.features import FEATURES, SEMANTIC_FEATURES, eligible, is_bullet
 from retrieval.library import Library
 
 
@@ -86,3 +87,29 @@ def test_bullets_are_told_from_prose() -> None:
     assert is_bullet("- Perceptions of external threats or benefits", "- Perceptions of")
     assert is_bullet("1. First item of a list", "1. First item")
     assert not is_bullet("Bilateral agreements - often secret - matter.", "Bilateral")
+
+
+@pytest.mark.parametrize(
+    ("text", "paragraph", "quotable"),
+    [
+        # A sub-heading, a masthead and a reference the layout left as paragraphs.
+        ("Programme of work of the Preparatory Commission",) * 2 + (False,),
+        (
+            "Resolution adopted by the General Assembly on 24 April 2024 [without reference"
+            " to a Main Committee (A/78/L.41)]",
+        )
+        * 2
+        + (False,),
+        # The same words as a sentence, or as part of a longer paragraph, are quotable.
+        ("The Commission adopted its programme of work at its first meeting.",) * 2 + (True,),
+        (
+            "Programme of work of the Preparatory Commission",
+            "Programme of work of the Preparatory Commission\nIt met twice.",
+            True,
+        ),
+        ("These measures include:", "These measures include:", False),
+        ("Too short to say anything.", "Too short to say anything.", False),
+    ],
+)
+def test_only_sentences_are_quotable(text: str, paragraph: str, quotable: bool) -> None:
+    assert eligible(text, paragraph) is quotable
