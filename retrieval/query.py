@@ -131,12 +131,16 @@ class _ReadWords:
 
     def information(self, *, known: bool | None = None) -> float:
         """The informative content of the words read (of those the corpus knows, or
-        does not know); one-letter words say nothing."""
+        does not know); one-letter words say nothing, and neither do numbers about what
+        a query is on ("soft power 2024" is on soft power; a number the corpus lacks is
+        still named as missing)."""
         unknown = set(self.unknown)
         return sum(
             informativeness(surface)
             for surface in self.surfaces
-            if len(surface) > 1 and (known is None or (surface not in unknown) == known)
+            if len(surface) > 1
+            and not surface.isdigit()
+            and (known is None or (surface not in unknown) == known)
         )
 
     def coverage(self) -> float:

@@ -64,3 +64,11 @@ def test_probabilities_are_probabilities(library: Library, lexical_library: Libr
         result = found.search("sanctions and military alliances", abstain=False)
         p = answerable_probability(found.evidence(result.query, result.vector), found.mode)
         assert 0.0 <= p <= 1.0
+
+
+def test_a_number_says_which_not_what_about(library: Library) -> None:
+    # A year the corpus lacks is named as missing; it does not make the topic unknown.
+    assert library.analyse("soft power 2024").coverage == library.analyse("soft power").coverage
+    result = library.search("soft power 2024")
+    assert result.hits, "soft power is in the corpus"
+    assert "2024" in result.query.unknown
