@@ -477,6 +477,10 @@ async def open_loop_overload() -> dict[str, Any]:
         "cyber diplomacy", "peacekeeping", "soft power", "intelligence sharing", "ISAF",
         "What stops countries from sharing intelligence?", "deterrence", "military attachés",
     ]  # fmt: skip
+    from retrieval.engine import brief
+
+    for topic in topics:  # the first queries pay for loading the model: not measured
+        brief(library, f"{topic} warm-up")
     results: dict[str, Any] = {}
     for rate in OPEN_LOOP_RATES:
         async with loopback() as fake, running_bot(library, _bench_settings()) as bot:
