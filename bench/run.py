@@ -458,6 +458,11 @@ async def bot_throughput(count: int = 500) -> dict[str, Any]:
     return {**results["burst_500"], "overload": results}
 
 
+# What the load benchmarks ask, in turn.
+LOAD_TOPICS = (
+    "cyber diplomacy", "peacekeeping", "soft power", "intelligence sharing", "ISAF",
+    "What stops countries from sharing intelligence?", "deterrence", "military attachés",
+)  # fmt: skip
 OPEN_LOOP_RATES = (25, 50, 100, 200, 400, 800)
 OPEN_LOOP_SECONDS = 10
 
@@ -473,10 +478,7 @@ async def open_loop_overload() -> dict[str, Any]:
     from testkit.loopback import loopback
 
     library = Library(load_corpus(ROOT / "corpus"), encoder=encoder_for("hybrid"))
-    topics = [
-        "cyber diplomacy", "peacekeeping", "soft power", "intelligence sharing", "ISAF",
-        "What stops countries from sharing intelligence?", "deterrence", "military attachés",
-    ]  # fmt: skip
+    topics = list(LOAD_TOPICS)
     from retrieval.engine import brief
 
     for topic in topics:  # the first queries pay for loading the model: not measured
@@ -514,16 +516,7 @@ def open_loop_table(results: dict[str, Any]) -> str:
 async def _load(fake: Any, bot: Any, total: int) -> dict[str, Any]:
     from testkit.discord_fakes import command_payload
 
-    topics = [
-        "cyber diplomacy",
-        "peacekeeping",
-        "soft power",
-        "intelligence sharing",
-        "ISAF",
-        "What stops countries from sharing intelligence?",
-        "deterrence",
-        "military attachés",
-    ]
+    topics = LOAD_TOPICS
     payloads = [
         command_payload("brief", topic=topics[n % len(topics)], user_id=800000000000000000 + n % 20)
         for n in range(total)

@@ -126,9 +126,11 @@ class Operations:
         first = sorted(i.latency for i in done if i.callbacks)
         # A /brief briefing is public; a private first message says why there is none
         # (nothing found, or the bot is busy).
-        private = [i for i in done if i.callbacks and _private(i.callbacks[0])]
+        private = [bool(i.callbacks) and _private(i.callbacks[0]) for i in done]
         final = sorted(
-            i.final_at - i.sent_at for i in done if i.final_at is not None and i not in private
+            i.final_at - i.sent_at
+            for i, alone in zip(done, private, strict=True)
+            if i.final_at is not None and not alone
         )
         late = sum(r.status == 404 and "/callback" in r.path for r in fake.requests)
         return {
@@ -136,7 +138,7 @@ class Operations:
             "offered_per_second": len(done) / max(sent_over, 1e-9),
             "answered": len(first),
             "with_text": len(final),
-            "private": len(private),
+            "private": sum(private),
             "late": late,
             "never": sum(not i.callbacks for i in done) - late,
             "first_ms": _percentiles(first),

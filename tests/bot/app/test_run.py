@@ -52,22 +52,15 @@ def test_run_with_discord_unreachable_is_one_line(
 def test_run_gives_up_when_discord_never_answers(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import socket
-
     import discord
 
     import bot.app.run as run_module
+    from testkit.hosts import silent_host
 
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(8)  # accepts connections, never answers
-    try:
-        port = silent.getsockname()[1]
+    with silent_host() as port:
         monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{port}/api")
         monkeypatch.setattr(run_module, "STARTUP_TIMEOUT_SECONDS", 0.5)
         assert run_module.run_bot(_settings()) == 2
-    finally:
-        silent.close()
     err = capsys.readouterr().err
     assert (
         err.splitlines()[-1] == "diplobrief: error: Discord did not answer within 0.5 s; try again"

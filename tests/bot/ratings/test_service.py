@@ -89,20 +89,17 @@ async def test_a_locked_store_answers_the_vote_in_time_and_retries_soon(tmp_path
 async def test_an_unresponsive_database_host_fails_fast(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import socket
     import time
 
     from pydantic import SecretStr
+
+    from testkit.hosts import silent_host
 
     monkeypatch.setattr(
         "bot.ratings.store.CONNECT_SECONDS", 1
     )  # the policy, shortened for the test
 
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(8)  # accepts connections, never answers
-    port = silent.getsockname()[1]
-    try:
+    with silent_host() as port:
         settings = make_settings(data_dir=tmp_path).model_copy(
             update={"database_url": SecretStr(f"postgresql://u:p@127.0.0.1:{port}/x")}
         )
@@ -113,5 +110,3 @@ async def test_an_unresponsive_database_host_fails_fast(
         assert time.monotonic() - started < 8, "connecting is bounded"
         assert "ratings are off" in ratings.health
         await ratings.close()
-    finally:
-        silent.close()

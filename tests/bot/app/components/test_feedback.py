@@ -334,24 +334,20 @@ async def test_debug_logs_of_every_command_and_button_hold_no_query_text(
 async def test_a_database_host_that_never_answers_does_not_stop_the_bot(
     fake: RemoteFake, library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import socket
     import time
+
+    from testkit.hosts import silent_host
 
     monkeypatch.setattr(
         "bot.ratings.store.CONNECT_SECONDS", 1
     )  # the policy, shortened for the test
 
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(8)  # accepts connections, never answers
-    url = f"postgresql://u:p@127.0.0.1:{silent.getsockname()[1]}/x"
-    started = time.monotonic()
-    try:
+    with silent_host() as port:
+        url = f"postgresql://u:p@127.0.0.1:{port}/x"
+        started = time.monotonic()
         async with running_bot(fake, library, data_dir=tmp_path, database_url=url):
             answer = await fake.interact(command_payload("brief", topic="peacekeeping"))
             assert answer.message is not None and first_embed(answer.message)["title"]
             assert time.monotonic() - started < 15
             reply = await press(fake, answer.message, "db:vote:u")
             assert "not recorded" in reply["content"]
-    finally:
-        silent.close()
